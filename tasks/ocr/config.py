@@ -1,0 +1,84 @@
+"""OCR settings, read from the environment when a worker or the CLI starts (never at import)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+KOREAN_MODEL_PATH = MODELS_DIR / "korean_rec.onnx"
+KOREAN_CHARSET_PATH = MODELS_DIR / "korean_rec_charset.txt"
+
+# The engine used when none is named: chosen by measurement (see README / bench-ocr).
+# `korean` is used only where its model file exists; otherwise FALLBACK_ENGINE.
+DEFAULT_ENGINE = "combined"
+FALLBACK_ENGINE = "combined"
+
+# Upload limits (the web slice may pass stricter ones).
+DEFAULT_MAX_PIXELS = 60_000_000  # ~ a 108 MP phone photo; 20000x20000 = 400 MP is refused
+DEFAULT_MAX_PAGES = 20
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class OcrConfig:
+    engine: str | None = None  # None = DEFAULT_ENGINE (or FALLBACK_ENGINE without the Korean model)
+    threads: int = 1  # onnxruntime intra-op threads per session; Tesseract always runs with 1
+    rec_model_path: str | None = None  # PaddleOCR-style rec model (ONNX) plugged into rapidocr
+    rec_keys_path: str | None = None  # its character dictionary (one character per line)
+    max_side: int = 1600  # long side of the image given to the detector, in pixels
+    korean_model_path: str = field(default=str(KOREAN_MODEL_PATH))
+    korean_charset_path: str = field(default=str(KOREAN_CHARSET_PATH))
+    tesseract_cmd: str = "tesseract"
+    tesseract_timeout: float = 60.0
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    max_pages: int = DEFAULT_MAX_PAGES
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> OcrConfig:
+        env = os.environ if environ is None else environ
+        base = cls()
+        threads = base.threads
+        raw_threads = env.get("CHONGMU_OCR_THREADS", "").strip()
+        if raw_threads:
+            try:
+                threads = max(1, int(raw_threads))
+            except ValueError:
+                pass
+        max_side = base.max_side
+        raw_side = env.get("CHONGMU_OCR_MAX_SIDE", "").strip()
+        if raw_side.isdigit():
+            max_side = max(320, int(raw_side))
+        return replace(
+            base,
+            engine=(env.get("CHONGMU_OCR_ENGINE") or "").strip() or None,
+            threads=threads,
+            rec_model_path=(env.get("CHONGMU_OCR_REC_MODEL_PATH") or "").strip() or None,
+            rec_keys_path=(env.get("CHONGMU_OCR_REC_KEYS_PATH") or "").strip() or None,
+            max_side=max_side,
+            korean_model_path=(env.get("CHONGMU_OCR_KOREAN_MODEL_PATH") or "").strip()
+            or base.korean_model_path,
+            korean_charset_path=(env.get("CHONGMU_OCR_KOREAN_CHARSET_PATH") or "").strip()
+            or base.korean_charset_path,
+            tesseract_cmd=(env.get("CHONGMU_OCR_TESSERACT_CMD") or "").strip() or base.tesseract_cmd,
+            max_pixels=_int_env("CHONGMU_OCR_MAX_PIXELS", base.max_pixels),
+            max_pages=_int_env("CHONGMU_OCR_MAX_PAGES", base.max_pages),
+        )
+
+    def korean_model_available(self) -> bool:
+        return Path(self.korean_model_path).is_file() and Path(self.korean_charset_path).is_file()
+
+    def default_engine(self) -> str:
+        if DEFAULT_ENGINE == "korean" and not self.korean_model_available():
+            return FALLBACK_ENGINE
+        return DEFAULT_ENGINE

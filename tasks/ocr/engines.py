@@ -1,0 +1,394 @@
+"""OCR engines behind one interface, and a small registry (one instance per process)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from . import preprocess as pp
+from .config import OcrConfig
+
+log = logging.getLogger(__name__)
+
+Box = list[tuple[float, float]]
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class OcrLine:
+    text: str
+    box: Box  # 4 corner points (tl, tr, br, bl) in the pixels of the image that was read
+    confidence: float
+    # other engines' readings of the same box (combined/korean engines); the extractor draws
+    # digit-bearing candidates from them too and keeps the ones that validate
+    alts: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "box": [[round(x, 1), round(y, 1)] for x, y in self.box],
+            "confidence": round(float(self.confidence), 3),
+            **({"alts": list(self.alts)} if self.alts else {}),
+        }
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def read(self, image: Image.Image) -> list[OcrLine]: ...
+
+
+def _box(points, scale: float = 1.0) -> Box:
+    arr = pp.order_points(np.asarray(points, dtype=np.float32)) * scale
+    return [(float(x), float(y)) for x, y in arr]
+
+
+def _sort_lines(lines: list[OcrLine]) -> list[OcrLine]:
+    return sorted(lines, key=lambda ln: (min(p[1] for p in ln.box), min(p[0] for p in ln.box)))
+
+
+# --------------------------------------------------------------------------- rapidocr
+
+class RapidBackend:
+    """rapidocr-onnxruntime's PP-OCR detection, direction classifier and recogniser."""
+
+    def __init__(self, config: OcrConfig):
+        from rapidocr_onnxruntime import RapidOCR
+
+        kwargs: dict = {
+            "intra_op_num_threads": max(1, config.threads),
+            "inter_op_num_threads": 1,
+            "print_verbose": False,
+        }
+        if config.rec_model_path:
+            kwargs["rec_model_path"] = config.rec_model_path
+        if config.rec_keys_path:
+            kwargs["rec_keys_path"] = config.rec_keys_path
+        self.ocr = RapidOCR(**kwargs)
+        self.max_side = config.max_side
+        self.lock = threading.Lock()  # onnxruntime sessions are shared; the wrapper keeps state
+
+    def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
+        with self.lock:
+            res, _ = self.ocr(bgr, use_det=True, use_cls=False, use_rec=False)
+        if not res:
+            return []
+        boxes = [pp.order_points(np.asarray(b, dtype=np.float32)) for b in res]
+        boxes = [b for b in boxes if np.linalg.norm(b[1] - b[0]) >= 4 and np.linalg.norm(b[3] - b[0]) >= 4]
+        boxes.sort(key=lambda b: (float(b[:, 1].min()), float(b[:, 0].min())))
+        return boxes
+
+    def classify(self, crops: list[np.ndarray]) -> list[np.ndarray]:
+        if not crops:
+            return crops
+        with self.lock:
+            out, _, _ = self.ocr.text_cls([c.copy() for c in crops])
+        return list(out)
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        if not crops:
+            return []
+        with self.lock:
+            res, _ = self.ocr.text_rec(crops)
+        return [(str(r[0]), float(r[1])) for r in res]
+
+
+def _detect_and_crop(backend: RapidBackend, image: Image.Image) -> tuple[list[np.ndarray], list[np.ndarray], float]:
+    bgr = pp.to_bgr(image)
+    small, back = pp.fit_side(bgr, backend.max_side)
+    boxes = backend.detect(small)
+    crops = [pp.crop_line(small, b) for b in boxes]
+    crops = backend.classify(crops)
+    return boxes, crops, back
+
+
+class RapidOcrEngine:
+    name = "rapidocr"
+
+    def __init__(self, config: OcrConfig):
+        self.backend = _rapid_backend(config)
+
+    def read(self, image: Image.Image) -> list[OcrLine]:
+        boxes, crops, back = _detect_and_crop(self.backend, image)
+        texts = self.backend.recognize(crops)
+        lines = [
+            OcrLine(t.strip(), _box(b, back), c)
+            for b, (t, c) in zip(boxes, texts, strict=True)
+            if t.strip() and c >= 0.3
+        ]
+        return _sort_lines(lines)
+
+
+# --------------------------------------------------------------------------- tesseract
+
+def tesseract_ok(cmd: str = "tesseract") -> bool:
+    exe = shutil.which(cmd)
+    if not exe:
+        return False
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    langs = set((out.stdout + out.stderr).split())
+    return "kor" in langs and "eng" in langs
+
+
+def run_tesseract(gray: np.ndarray, *, psm: int = 6, cmd: str = "tesseract", timeout: float = 60.0,
+                  lang: str = "kor+eng") -> list[dict]:
+    """Words from the Tesseract CLI (TSV): dicts with block/par/line ids, left/top/width/height, conf, text."""
+    ok, png = cv2.imencode(".png", gray)
+    if not ok:
+        return []
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = "1"  # same text, ~30% faster on 2 cores, and no fight with onnxruntime
+    proc = subprocess.run(
+        [cmd, "stdin", "stdout", "-l", lang, "--psm", str(psm), "--dpi", "300", "tsv"],
+        input=png.tobytes(), capture_output=True, timeout=timeout, env=env, check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"tesseract failed: {proc.stderr.decode('utf-8', 'replace')[-300:]}")
+    words = []
+    for row in proc.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        parts = row.split("\t")
+        if len(parts) < 12 or parts[0] != "5":
+            continue
+        text = parts[11].strip()
+        if not text:
+            continue
+        try:
+            words.append({
+                "key": (int(parts[2]), int(parts[3]), int(parts[4])),
+                "left": int(parts[6]), "top": int(parts[7]), "width": int(parts[8]), "height": int(parts[9]),
+                "conf": max(0.0, float(parts[10])) / 100.0, "text": text,
+            })
+        except ValueError:
+            continue
+    return words
+
+
+def join_words(words: list[dict]) -> str:
+    """Join Tesseract words; it splits Hangul words at odd places, so keep its spacing."""
+    return " ".join(w["text"] for w in sorted(words, key=lambda w: w["left"]))
+
+
+class TesseractEngine:
+    """Tesseract (kor+eng) on the whole page. --psm 6 (one uniform block) read receipts best of 4/6/11."""
+
+    name = "tesseract"
+    psm = 6
+
+    def __init__(self, config: OcrConfig):
+        self.cmd = shutil.which(config.tesseract_cmd) or config.tesseract_cmd
+        self.timeout = config.tesseract_timeout
+        self.max_side = max(config.max_side, 2000)
+
+    def read(self, image: Image.Image) -> list[OcrLine]:
+        bgr = pp.to_bgr(image)
+        img, back = pp.fit_side(bgr, self.max_side, min_long_side=1200)
+        gray = pp.grey(img)
+        words = run_tesseract(gray, psm=self.psm, cmd=self.cmd, timeout=self.timeout)
+        groups: dict[tuple, list[dict]] = {}
+        for w in words:
+            groups.setdefault(w["key"], []).append(w)
+        lines = []
+        for ws in groups.values():
+            x0 = min(w["left"] for w in ws)
+            y0 = min(w["top"] for w in ws)
+            x1 = max(w["left"] + w["width"] for w in ws)
+            y1 = max(w["top"] + w["height"] for w in ws)
+            box = [(x0 * back, y0 * back), (x1 * back, y0 * back), (x1 * back, y1 * back), (x0 * back, y1 * back)]
+            conf = sum(w["conf"] for w in ws) / len(ws)
+            text = join_words(ws)
+            if text.strip():
+                lines.append(OcrLine(text, box, conf))
+        return _sort_lines(lines)
+
+
+def tesseract_lines(crops: list[np.ndarray], *, cmd: str, timeout: float) -> list[tuple[str, float]]:
+    """Read many line crops with one Tesseract call: stacked into one page, words mapped back by row."""
+    if not crops:
+        return []
+    page, spans = pp.stack_crops(crops, height=48)
+    words = run_tesseract(page, psm=6, cmd=cmd, timeout=timeout)
+    per: list[list[dict]] = [[] for _ in crops]
+    for w in words:
+        cy = w["top"] + w["height"] / 2
+        # the crop whose span holds the word's centre (or the nearest one)
+        best, dist = 0, float("inf")
+        for i, (t, b) in enumerate(spans):
+            d = 0.0 if t <= cy <= b else min(abs(cy - t), abs(cy - b))
+            if d < dist:
+                best, dist = i, d
+            if t > cy + 100:
+                break
+        per[best].append(w)
+    out = []
+    for ws in per:
+        if not ws:
+            out.append(("", 0.0))
+        else:
+            out.append((join_words(ws), sum(w["conf"] for w in ws) / len(ws)))
+    return out
+
+
+# --------------------------------------------------------------------------- merging readings
+
+NUMRUN = re.compile(r"\d[\d,.\-:/*]*\d|\d")
+
+
+def merge_readings(digits_text: str, hangul_text: str) -> str:
+    """One line from two readings: Hangul from `hangul_text`, digit runs from `digits_text` where the
+    two agree on how many digit runs there are; otherwise whichever reading suits the line."""
+    d, h = digits_text.strip(), hangul_text.strip()
+    if not h:
+        return "" if HAN.search(d) and not DIGIT.search(d) else d
+    if not d:
+        return h
+    if re.sub(r"\D", "", d) == re.sub(r"\D", "", h) and not HAN.search(h):
+        return h  # same digits: keep the reading with Hangul and word spacing
+    if not HANGUL.search(h):
+        # no Hangul in the line: the ONNX reader is better at digits and Latin
+        return d if not HAN.search(d) else h
+    druns, hruns = NUMRUN.findall(d), NUMRUN.findall(h)
+    if druns and len(druns) == len(hruns):
+        it = iter(druns)
+        return NUMRUN.sub(lambda m: next(it), h)
+    return h
+
+
+class _CropEngine:
+    """rapidocr's line boxes, each line crop read by another recogniser; rapidocr's own reading is kept
+    as an alternative (digits) and merged in."""
+
+    name = "combined"
+
+    def __init__(self, config: OcrConfig, cross_check: bool = True):
+        self.backend = _rapid_backend(config)
+        self.config = config
+        self.cross_check = cross_check
+
+    def second_reader(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        raise NotImplementedError
+
+    def read(self, image: Image.Image) -> list[OcrLine]:
+        boxes, crops, back = _detect_and_crop(self.backend, image)
+        if not boxes:
+            return []
+        second = self.second_reader(crops)
+        first = self.backend.recognize(crops) if self.cross_check else [("", 0.0)] * len(crops)
+        lines = []
+        for b, (t1, c1), (t2, c2) in zip(boxes, first, second, strict=True):
+            t1, t2 = t1.strip(), t2.strip()
+            if c1 < 0.3:
+                t1 = ""
+            text = merge_readings(t1, t2)
+            if not text:
+                continue
+            alts = tuple(t for t in (t1, t2) if t and t != text)
+            conf = c2 if text == t2 else (c1 if text == t1 else (c1 + c2) / 2)
+            lines.append(OcrLine(text, _box(b, back), float(conf), alts))
+        return _sort_lines(lines)
+
+
+class CombinedEngine(_CropEngine):
+    name = "combined"
+
+    def second_reader(self, crops):
+        return tesseract_lines(crops, cmd=shutil.which(self.config.tesseract_cmd) or self.config.tesseract_cmd,
+                               timeout=self.config.tesseract_timeout)
+
+
+class KoreanEngine(_CropEngine):
+    """rapidocr detection + our own Korean CRNN (tasks/ocr/recognizer.py) on deskewed line crops."""
+
+    name = "korean"
+
+    def __init__(self, config: OcrConfig, cross_check: bool = True):
+        super().__init__(config, cross_check=cross_check)
+        from .recognizer import KoreanRecognizer
+
+        self.recognizer = KoreanRecognizer(config.korean_model_path, config.korean_charset_path,
+                                           max(1, config.threads))
+
+    def second_reader(self, crops):
+        return [(str(t), float(c)) for t, c in self.recognizer.recognize(crops)]
+
+
+# --------------------------------------------------------------------------- registry
+
+@functools.lru_cache(maxsize=4)
+def _rapid_backend(config: OcrConfig) -> RapidBackend:
+    return RapidBackend(config)
+
+
+def _rapidocr_ok() -> bool:
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=8)
+def _availability(config: OcrConfig) -> tuple[str, ...]:
+    names = []
+    rapid = _rapidocr_ok()
+    tess = tesseract_ok(config.tesseract_cmd)
+    if rapid:
+        names.append("rapidocr")
+    if tess:
+        names.append("tesseract")
+    if rapid and tess:
+        names.append("combined")
+    if rapid and config.korean_model_available():
+        try:
+            from . import recognizer  # noqa: F401
+        except Exception:  # noqa: BLE001 - a broken recogniser module must not break the others
+            log.warning("korean model present but tasks.ocr.recognizer cannot be imported", exc_info=True)
+        else:
+            names.append("korean")
+    return tuple(names)
+
+
+def available_engines(config: OcrConfig | None = None) -> list[str]:
+    return list(_availability(config or OcrConfig.from_env()))
+
+
+_FACTORIES = {
+    "rapidocr": RapidOcrEngine,
+    "tesseract": TesseractEngine,
+    "combined": CombinedEngine,
+    "korean": KoreanEngine,
+}
+_lock = threading.Lock()
+_instances: dict[tuple[str, OcrConfig], OcrEngine] = {}
+
+
+def get_engine(name: str | None = None, config: OcrConfig | None = None) -> OcrEngine:
+    """The named engine (default: config's, then DEFAULT_ENGINE), created once per process."""
+    config = config or OcrConfig.from_env()
+    name = name or config.engine or config.default_engine()
+    if name not in _FACTORIES:
+        raise ValueError(f"unknown OCR engine {name!r}; known: {', '.join(_FACTORIES)}")
+    if name not in _availability(config):
+        raise ValueError(f"OCR engine {name!r} is not available here; available: {', '.join(_availability(config))}")
+    key = (name, config)
+    with _lock:
+        eng = _instances.get(key)
+        if eng is None:
+            eng = _FACTORIES[name](config)
+            _instances[key] = eng
+    return eng
