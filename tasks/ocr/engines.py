@@ -249,7 +249,7 @@ def tesseract_lines(crops: list[np.ndarray], *, cmd: str, timeout: float) -> lis
 NUMRUN = re.compile(r"\d[\d,.\-:/*]*\d|\d")
 
 
-def merge_readings(digits_text: str, hangul_text: str) -> str:
+def merge_readings(digits_text: str, hangul_text: str, digits_conf: float = 1.0) -> str:
     """One line from two readings: Hangul from `hangul_text`, digit runs from `digits_text` where the
     two agree on how many digit runs there are; otherwise whichever reading suits the line."""
     d, h = digits_text.strip(), hangul_text.strip()
@@ -264,8 +264,15 @@ def merge_readings(digits_text: str, hangul_text: str) -> str:
         return d if not HAN.search(d) else h
     druns, hruns = NUMRUN.findall(d), NUMRUN.findall(h)
     if druns and len(druns) == len(hruns):
-        it = iter(druns)
-        return NUMRUN.sub(lambda m: next(it), h)
+        pairs = iter(list(zip(druns, hruns, strict=True)))
+
+        def pick(_m: re.Match) -> str:
+            dr, hr = next(pairs)
+            # the ONNX reader's digits, unless it read a different number of them with little confidence
+            same_len = len(re.sub(r"\D", "", dr)) == len(re.sub(r"\D", "", hr))
+            return dr if (same_len or digits_conf >= 0.95) else hr
+
+        return NUMRUN.sub(pick, h)
     return h
 
 
@@ -294,7 +301,7 @@ class _CropEngine:
             t1, t2 = t1.strip(), t2.strip()
             if c1 < 0.3:
                 t1 = ""
-            text = merge_readings(t1, t2)
+            text = merge_readings(t1, t2, c1)
             if not text:
                 continue
             alts = tuple(t for t in (t1, t2) if t and t != text)

@@ -1,0 +1,1250 @@
+"""Receipt fields from OCR lines.
+
+Designed for real receipts, not for one generator: every field is looked for (1) after its label in the
+same row, (2) in the row below, under the label, and (3) without a label, by its shape (a checksum-valid
+사업자등록번호, a valid date, a bracketed 8-digit 승인번호, a 공급가액 + 부가세 = 합계 triple, ...). Readings of
+the same box by several engines (`OcrLine.alts`) all give candidates; validation (checksum, calendar)
+chooses between them. Rows are built from the box geometry after removing the page's skew.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engines import HAN, HANGUL, OcrLine
+
+Box = list[tuple[float, float]]
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Field:
+    value: Any = None
+    confidence: float = 0.0
+    box: Box | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "value": self.value,
+            "confidence": round(float(self.confidence), 3),
+            "box": [[round(x, 1), round(y, 1)] for x, y in self.box] if self.box else None,
+        }
+
+
+@dataclass
+class Item:
+    name: str | None
+    quantity: int | None
+    unit_price: int | None
+    amount: int | None
+    confidence: float = 0.0
+    box: Box | None = None
+
+    def as_flat_dict(self) -> dict:
+        return {"name": self.name, "quantity": self.quantity, "unit_price": self.unit_price, "amount": self.amount}
+
+    def as_dict(self) -> dict:
+        d = self.as_flat_dict()
+        d["confidence"] = round(float(self.confidence), 3)
+        d["box"] = [[round(x, 1), round(y, 1)] for x, y in self.box] if self.box else None
+        return d
+
+
+FIELD_NAMES = (
+    "store_name", "branch", "biz_no", "representative", "phone", "address", "datetime", "total",
+    "supply_amount", "vat", "service_charge", "discount", "card_company", "card_number", "installment",
+    "approval_no", "evidence_type",
+)
+FLAT_KEYS = (
+    "store_name", "branch", "biz_no", "representative", "phone", "address", "datetime", "total",
+    "supply_amount", "vat", "service_charge", "discount", "card_company", "card_number", "installment",
+    "approval_no", "items", "evidence_type", "warnings",
+)
+
+
+@dataclass
+class ReceiptFields:
+    store_name: Field = field(default_factory=Field)
+    branch: Field = field(default_factory=Field)
+    biz_no: Field = field(default_factory=Field)
+    representative: Field = field(default_factory=Field)
+    phone: Field = field(default_factory=Field)
+    address: Field = field(default_factory=Field)
+    datetime: Field = field(default_factory=Field)
+    total: Field = field(default_factory=Field)
+    supply_amount: Field = field(default_factory=Field)
+    vat: Field = field(default_factory=Field)
+    service_charge: Field = field(default_factory=Field)
+    discount: Field = field(default_factory=Field)
+    card_company: Field = field(default_factory=Field)
+    card_number: Field = field(default_factory=Field)
+    installment: Field = field(default_factory=Field)
+    approval_no: Field = field(default_factory=Field)
+    evidence_type: Field = field(default_factory=lambda: Field("receipt", 0.3))
+    items: list[Item] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_flat_dict(self) -> dict:
+        out: dict[str, Any] = {}
+        for k in FLAT_KEYS:
+            if k == "items":
+                out[k] = [it.as_flat_dict() for it in self.items]
+            elif k == "warnings":
+                out[k] = list(self.warnings)
+            else:
+                out[k] = getattr(self, k).value
+        return out
+
+    def as_dict(self) -> dict:
+        """Values with confidence and box, for storing beside the receipt."""
+        out: dict[str, Any] = {k: getattr(self, k).as_dict() for k in FIELD_NAMES}
+        out["items"] = [it.as_dict() for it in self.items]
+        out["warnings"] = list(self.warnings)
+        return out
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def biz_no_valid(number: str) -> bool:
+    """사업자등록번호 checksum (weights 1,3,7,1,3,7,1,3,5; DESIGN §3)."""
+    d = [int(c) for c in re.sub(r"\D", "", number or "")]
+    if len(d) != 10:
+        return False
+    w = [1, 3, 7, 1, 3, 7, 1, 3, 5]
+    s = sum(d[i] * w[i] for i in range(9)) + (d[8] * 5) // 10
+    return (10 - s % 10) % 10 == d[9]
+
+
+def format_biz_no(number: str) -> str:
+    d = re.sub(r"\D", "", number)
+    return f"{d[:3]}-{d[3:5]}-{d[5:]}"
+
+
+def won(n: int) -> str:
+    try:
+        from babel.numbers import format_decimal
+
+        return f"{format_decimal(n, locale='ko_KR')}원"
+    except Exception:  # noqa: BLE001 - formatting must never break extraction
+        return f"{n:,}원"
+
+
+# --------------------------------------------------------------------------- text normalisation
+
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ー一"), "-")
+# letters that OCR puts where digits are, inside a run that is otherwise digits
+_DIGIT_LIKE = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1",
+               "!": "1", "Z": "2", "S": "5", "B": "8"}
+# a run of digits and digit-like letters, not part of a word ("TEL02" keeps its L)
+_RUN = re.compile(r"(?<![A-Za-z])[0-9OoDQlI|i!ZSB][0-9OoDQlI|i!ZSB,.\-:/*]*(?![A-Za-z])")
+
+
+def _fix_run(m: re.Match) -> str:
+    s = m.group(0)
+    digits = sum(c.isdigit() for c in s)
+    letters = sum(c in _DIGIT_LIKE for c in s)
+    # only runs that are mostly digits (e.g. "2O26-11-2O", "l5,5OO"); words stay words
+    if digits >= 2 and letters and digits >= 2 * letters:
+        return "".join(_DIGIT_LIKE.get(c, c) for c in s)
+    return s
+
+
+def normalize(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    t = t.replace("₩", " ").replace("\\", " ").replace("，", ",")
+    # digit-like letters glued to digits ("2O26", "4,5OO", "l2,000")
+    t = _RUN.sub(_fix_run, t)
+    # spaces inside thousands groups: "43, 500" / "43 ,500"
+    t = re.sub(r"(?<=\d)\s*([,.])\s+(?=\d{3}(?!\d))", r"\1", t)
+    t = re.sub(r"(?<=\d)\s+([,.])(?=\d{3}(?!\d))", r"\1", t)
+    # spaces inside dashed IDs and dates: "212 - 81 - 25544", "2026 - 11 - 20"
+    t = re.sub(r"(?<=\d)\s*([-/])\s*(?=\d)", r"\1", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def hangul_ratio(text: str) -> float:
+    letters = [c for c in text if not c.isspace()]
+    if not letters:
+        return 0.0
+    return sum(bool(HANGUL.match(c)) for c in letters) / len(letters)
+
+
+def join_spaced_syllables(text: str) -> str:
+    """Tesseract spaces Hangul syllables apart ("성 수 점"): glue runs of one-syllable tokens."""
+    tokens = text.split()
+    out: list[str] = []
+    run: list[str] = []
+    for tok in tokens:
+        if len(tok) == 1 and HANGUL.match(tok):
+            run.append(tok)
+            continue
+        if run:
+            if len(run) == 1 and out and HANGUL.search(out[-1][-1:]) and not tok:
+                out[-1] += run[0]
+            else:
+                out.append("".join(run))
+            run = []
+        out.append(tok)
+    if run:
+        out.append("".join(run))
+    return " ".join(out)
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def _label_re(words: list[str]) -> re.Pattern:
+    alts = sorted(words, key=len, reverse=True)
+    parts = []
+    for w in alts:
+        parts.append(r"\s*".join(re.escape(c) for c in w if not c.isspace()))
+    return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE)
+
+
+LABELS: dict[str, list[str]] = {
+    "total_paid": ["결제금액", "결제 금액", "받을금액", "받은금액", "청구금액", "승인금액", "결제액", "총결제금액",
+                   "결제합계", "실결제금액", "판매금액합계"],
+    "total": ["합계금액", "총합계", "총 합계", "총금액", "총액", "합계", "합 계", "TOTAL", "판매합계", "판매총액",
+              "매출합계", "총구매액", "구매금액", "금액합계", "계"],
+    "total_pay_line": ["신용카드", "카드결제", "현금결제", "신용승인", "현금", "카드"],
+    "supply_amount": ["공급가액", "공급가", "공급금액", "과세물품가액", "과세물품", "과세금액", "과세가액",
+                      "과세매출", "과세공급가액", "물품가액"],
+    "vat": ["부가가치세", "부가세액", "부가세", "부 가 세", "세액", "VAT", "V.A.T", "부가서"],
+    "service_charge": ["봉사료"],
+    "discount": ["할인금액", "할인액", "할인", "에누리", "쿠폰할인", "즉시할인"],
+    "biz_no": ["사업자등록번호", "사업자번호", "사업자 번호", "사업자NO", "사업자No", "사업자", "등록번호",
+               "BIZNO", "Biz No"],
+    "representative": ["대표자명", "대표자", "대표", "성명", "CEO"],
+    "phone": ["전화번호", "대표전화", "전화", "TEL", "Tel", "연락처", "☎", "T."],
+    "address": ["사업장소재지", "사업장주소", "소재지", "주소", "ADDR"],
+    "datetime": ["거래일시", "거래일자", "거래일", "승인일시", "승인일자", "판매일시", "판매일자", "판매일",
+                 "매출일시", "매출일자", "매출일", "결제일시", "결제일자", "발행일시", "발행일자", "발행일",
+                 "작성일자", "작성일", "일시", "일자", "날짜", "DATE"],
+    "card_company": ["카드종류", "카드사명", "카드사", "카드명", "매입사", "발급사", "카드구분"],
+    "card_number": ["카드번호", "카드NO", "CARD NO", "카드 No"],
+    "installment": ["할부개월", "할부기간", "할부"],
+    "approval_no": ["승인번호", "승인 번호", "승인NO", "승인No", "승인 No", "승인#", "APPROVAL", "AUTH"],
+    "store_name": ["가맹점명", "가맹점", "상호명", "상호", "상 호", "매장명", "판매처", "업체명", "점포명",
+                   "판매자상호", "공급자상호"],
+    "branch": ["지점명", "지점"],
+    "items_header": ["상품명", "품명", "품목", "메뉴", "상품", "내역", "품 명"],
+    "items_header_num": ["단가", "수량", "금액", "수 량", "단 가", "금 액"],
+    "stop_items": ["합계", "소계", "총액", "결제", "과세", "면세", "부가세", "공급가", "받을", "할인", "봉사료",
+                   "총 합계", "합 계", "판매총액", "청구", "카드", "현금"],
+}
+LRE = {k: _label_re(v) for k, v in LABELS.items()}
+_NOT_CUT = {"일시", "일자", "날짜", "DATE", "계", "세액", "대표", "카드"}
+ANY_LABEL = _label_re(sorted({w for k, ws in LABELS.items() if k not in (
+    "items_header", "items_header_num", "stop_items", "total_pay_line") for w in ws
+    if len(compact(w)) >= 2 and w not in _NOT_CUT}))
+
+CARD_COMPANIES = [
+    ("KB국민", ["KB국민", "국민", "KB", "케이비"]),
+    ("신한", ["신한", "SHINHAN"]),
+    ("삼성", ["삼성", "SAMSUNG"]),
+    ("현대", ["현대", "HYUNDAI"]),
+    ("롯데", ["롯데", "LOTTE"]),
+    ("하나", ["하나", "외환", "HANA"]),
+    ("우리", ["우리", "WOORI"]),
+    ("BC", ["비씨", "BC", "B C"]),
+    ("NH농협", ["NH농협", "농협", "NH"]),
+    ("씨티", ["씨티", "CITI"]),
+    ("카카오뱅크", ["카카오뱅크", "카카오"]),
+    ("IBK기업", ["IBK기업", "IBK", "기업"]),
+    ("수협", ["수협"]),
+    ("광주", ["광주"]),
+    ("전북", ["전북"]),
+    ("제주", ["제주"]),
+    ("케이뱅크", ["케이뱅크"]),
+    ("토스뱅크", ["토스"]),
+]
+
+TITLE_WORDS = re.compile(
+    r"영수증|매출전표|전표|신용승인|승인정보|카드|고객용|가맹점용|보관용|공급받는자|공급자용|세금계산서|"
+    r"거래명세|명세서|명세표|재발행|주문서|주문번호|결제|정보|IC\b|POS|포스|감사합니다|환영|welcome|receipt|"
+    r"invoice|현금|간이|교환|환불|No\.|번호|일시|^\W*$",
+    re.IGNORECASE,
+)
+ADDRESS_RE = re.compile(
+    r"(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충청|충북|충남|전라|전북|전남|경상|경북|경남|제주)"
+    r"[가-힣]*\s*[가-힣]+(시|군|구)(\s|$)"
+)
+
+
+# --------------------------------------------------------------------------- value parsers
+
+AMOUNT_THOUSANDS = re.compile(r"(?<![\d])(-?)(\d{1,3}(?:[,.]\d{3})+)(?![,.]\d)")
+AMOUNT_PLAIN = re.compile(r"(?<![\d,.:/\-])(-?)(\d{1,9})(?![\d:/]|[,.]\d|-\d)")
+
+
+def parse_amount(text: str, allow_plain: bool = True) -> tuple[int, int, int] | None:
+    """First amount in text: (won, start, end). '43.50081' (원 read as '81') → 43500."""
+    best = None
+    m = AMOUNT_THOUSANDS.search(text)
+    if m:
+        best = (int(re.sub(r"\D", "", m.group(2))), m.start(2), m.end(2))
+    if allow_plain:
+        p = AMOUNT_PLAIN.search(text)
+        if p and (best is None or p.start() < best[1]):
+            digits = p.group(2)
+            if not (len(digits) > 1 and digits.startswith("0")):
+                best = (int(digits), p.start(2), p.end(2))
+    return best
+
+
+def amounts_in(text: str) -> list[tuple[int, int, int]]:
+    out = []
+    for m in AMOUNT_THOUSANDS.finditer(text):
+        out.append((int(re.sub(r"\D", "", m.group(2))), m.start(2), m.end(2)))
+    return out
+
+
+BIZ_RE = re.compile(r"(?<!\d)(\d{3})\s?[-.\s]?\s?(\d{2})\s?[-.\s]?\s?(\d{5})(?!\d)")
+
+
+def parse_biz_all(text: str) -> list[tuple[str, bool, int]]:
+    return [(f"{m.group(1)}-{m.group(2)}-{m.group(3)}", biz_no_valid("".join(m.groups())), m.start())
+            for m in BIZ_RE.finditer(text)]
+
+
+DATE_RE = re.compile(
+    r"(?<!\d)(\d{4}|\d{2})\s*(?:[-./]|년)\s*(\d{1,2})\s*(?:[-./]|월)\s*(\d{1,2})(?:\s*일)?"
+    r"(?:\s*[(\[]?\s*[월화수목금토일]?\s*(?:요일)?\s*[)\]]?)?"
+)
+DATE_COMPACT_RE = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
+TIME_RE = re.compile(
+    r"(?:(오전|오후|AM|PM|am|pm)\s*)?(?<!\d)(\d{1,2})\s*(?::|시)\s*(\d{2})(?:\s*(?::|분)\s*(\d{2}))?(?!\d)"
+    r"(?:\s*(AM|PM|am|pm))?"
+)
+
+
+def _valid_date(y: int, m: int, d: int) -> dt.date | None:
+    if y < 100:
+        y += 2000
+    if not (2000 <= y <= 2099):
+        return None
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> tuple[int, int, int | None, int] | None:
+    for m in TIME_RE.finditer(text):
+        h, mi = int(m.group(2)), int(m.group(3))
+        s = int(m.group(4)) if m.group(4) else None
+        ampm = (m.group(1) or m.group(5) or "").lower()
+        if ampm in ("오후", "pm") and h < 12:
+            h += 12
+        if ampm in ("오전", "am") and h == 12:
+            h = 0
+        if h <= 23 and mi <= 59 and (s is None or s <= 59):
+            return h, mi, s, m.start()
+    return None
+
+
+@dataclass
+class DateHit:
+    date: dt.date
+    time: tuple[int, int, int | None] | None
+    pos: int
+    repaired: bool = False
+
+    def iso(self) -> str:
+        if not self.time:
+            return self.date.isoformat()
+        h, mi, s = self.time
+        if s is None:
+            return f"{self.date.isoformat()}T{h:02d}:{mi:02d}"
+        return f"{self.date.isoformat()}T{h:02d}:{mi:02d}:{s:02d}"
+
+
+def parse_dates(text: str, allow_compact: bool = False) -> list[DateHit]:
+    hits = []
+    for m in DATE_RE.finditer(text):
+        y = int(m.group(1))
+        fixed = False
+        if len(m.group(1)) == 4 and not 2000 <= y <= 2099:
+            y, fixed = 2000 + y % 100, True  # "9026-11-20": a swapped digit in the century
+        d = _valid_date(y, int(m.group(2)), int(m.group(3)))
+        if d is None:
+            continue
+        if len(m.group(1)) == 2 and not re.search(r"[./년-]", m.group(0)):
+            continue
+        t = parse_time(text[m.end(): m.end() + 24])
+        tm = (t[0], t[1], t[2]) if t and t[3] <= 4 else None
+        hits.append(DateHit(d, tm, m.start(), fixed))
+    if allow_compact or not hits:
+        for m in DATE_COMPACT_RE.finditer(text):
+            d = _valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if d is None:
+                continue
+            t = parse_time(text[m.end(): m.end() + 24])
+            tm = (t[0], t[1], t[2]) if t and t[3] <= 4 else None
+            if allow_compact or tm:
+                hits.append(DateHit(d, tm, m.start()))
+    return hits
+
+
+PHONE_RE = re.compile(
+    r"(?<![\d-])(0\d{1,2})\s?[-).\s]\s?(\d{3,4})\s?[-.\s]\s?(\d{4})(?![\d-])"
+    r"|(?<![\d-])(01\d|02|0[3-6]\d|070|050\d?)(\d{3,4})(\d{4})(?![\d-])"
+    r"|(?<![\d-])(1[5-9]\d{2})\s?-\s?(\d{4})(?![\d-])"
+)
+
+
+def parse_phone(text: str) -> tuple[str, int] | None:
+    for m in PHONE_RE.finditer(text):
+        g = [x for x in m.groups() if x]
+        if len(g) == 3 and BIZ_RE.fullmatch(m.group(0).strip()) and biz_no_valid(m.group(0)):
+            continue
+        return "-".join(g), m.start()
+    return None
+
+
+CARD_RE = re.compile(
+    r"(?<![\d*])(\d{4})\s?-?\s?([\d*xX#]{2,4})\s?-?\s?([\d*xX#]{2,4})\s?-?\s?([\d*xX#]{2,4})(?![\d*])"
+)
+
+
+def parse_card(text: str) -> tuple[str, int] | None:
+    for m in CARD_RE.finditer(text):
+        body = "".join(m.groups())
+        if not 14 <= len(body) <= 16:
+            continue
+        masked = re.sub(r"[xX#]", "*", m.group(0))
+        masked = re.sub(r"\s", "", masked)
+        if "*" not in masked:
+            # never keep a full card number: mask the middle digits
+            digits = re.sub(r"\D", "", masked)
+            if len(digits) < 14:
+                continue
+            masked = digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
+            masked = "-".join(masked[i: i + 4] for i in range(0, len(masked), 4))
+        elif "-" not in masked and len(masked) == 16:
+            masked = "-".join(masked[i: i + 4] for i in range(0, 16, 4))
+        return masked, m.start()
+    return None
+
+
+APPROVAL_RE = re.compile(r"(?<![\d\-*])(\d{6,12})(?![\d\-*])")
+
+
+def parse_approval(text: str) -> tuple[str, int] | None:
+    t = re.sub(r"(?<=\d) (?=\d)", "", text[:30])
+    m = APPROVAL_RE.search(t)
+    if m:
+        return m.group(1), m.start()
+    return None
+
+
+def parse_installment(text: str) -> tuple[str, int] | None:
+    m = re.search(r"일\s*시\s*불|일시|(?<!\d)0{1,2}(?!\d)\s*(?:개월)?", text)
+    n = re.search(r"(?<!\d)(\d{1,2})\s*(?:개월|개)?(?!\d)", text)
+    if m and (not n or m.start() <= n.start() or int(n.group(1)) == 0):
+        return "일시불", m.start()
+    if n:
+        k = int(n.group(1))
+        if k == 0:
+            return "일시불", n.start()
+        if 2 <= k <= 36:
+            return f"{k}개월", n.start()
+    return None
+
+
+def card_company_in(text: str) -> tuple[str, int] | None:
+    c = compact(text).upper()
+    best = None
+    for canon, names in CARD_COMPANIES:
+        for nm in names:
+            i = c.find(compact(nm).upper())
+            if i >= 0 and (best is None or i < best[1]):
+                best = (canon, i)
+    if best is None:
+        return None
+    canon = best[0]
+    return (canon if canon.endswith("뱅크") else canon + "카드"), best[1]
+
+
+def clean_name(text: str) -> str:
+    t = join_spaced_syllables(text)
+    t = re.sub(r"^[\s:;.,\-=\]\[)(*#|'\"]+|[\s:;,\-=\[(*#|'\"]+$", "", t)
+    return t.strip()
+
+
+def parse_representative(text: str) -> tuple[str, int] | None:
+    t = re.sub(r"^[\s:;.,\-=)\]]+", "", text)
+    t2 = join_spaced_syllables(t)
+    m = re.match(r"([가-힣]{2,4})(?:\s*외\s*\d+\s*명)?", t2)
+    if m:
+        return m.group(1), 0
+    m = re.match(r"([A-Za-z][A-Za-z .]{1,30}[A-Za-z])", t2)
+    if m:
+        return m.group(1).strip(), 0
+    return None
+
+
+# --------------------------------------------------------------------------- geometry: rows
+
+
+@dataclass
+class Seg:
+    idx: int
+    text: str
+    readings: list[str]
+    box: Box
+    conf: float
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def h(self) -> float:
+        return max(1.0, self.y1 - self.y0)
+
+
+@dataclass
+class Row:
+    segs: list[Seg]
+    text: str = ""
+    offsets: list[tuple[int, int, Seg]] = field(default_factory=list)
+
+    def build(self) -> Row:
+        self.segs.sort(key=lambda s: s.x0)
+        parts, pos = [], 0
+        self.offsets = []
+        for s in self.segs:
+            if parts:
+                pos += 1
+            self.offsets.append((pos, pos + len(s.text), s))
+            parts.append(s.text)
+            pos += len(s.text)
+        self.text = " ".join(parts)
+        return self
+
+    @property
+    def y0(self) -> float:
+        return min(s.y0 for s in self.segs)
+
+    @property
+    def y1(self) -> float:
+        return max(s.y1 for s in self.segs)
+
+    @property
+    def h(self) -> float:
+        hs = sorted(s.h for s in self.segs)
+        return hs[len(hs) // 2]
+
+    def seg_at(self, pos: int) -> Seg:
+        for a, b, s in self.offsets:
+            if pos <= b:
+                return s
+        return self.offsets[-1][2]
+
+    def x_at(self, pos: int) -> float:
+        """Estimated x of a character position (proportional inside its segment)."""
+        for a, b, s in self.offsets:
+            if pos <= b:
+                f = (pos - a) / max(1, b - a)
+                return s.x0 + f * (s.x1 - s.x0)
+        return self.segs[-1].x1
+
+    def variants(self) -> list[str]:
+        """The row text with each segment's other readings swapped in, one segment at a time."""
+        out = [self.text]
+        for i, s in enumerate(self.segs):
+            for r in s.readings[1:]:
+                out.append(" ".join(r if j == i else t.text for j, t in enumerate(self.segs)))
+        return out
+
+
+def _rotate(pt: tuple[float, float], ang: float) -> tuple[float, float]:
+    c, s = math.cos(ang), math.sin(ang)
+    return pt[0] * c + pt[1] * s, -pt[0] * s + pt[1] * c
+
+
+def build_rows(lines: list[OcrLine]) -> list[Row]:
+    from .preprocess import skew_angle
+
+    usable = [ln for ln in lines if ln.text and ln.text.strip()]
+    if not usable:
+        return []
+    ang = math.radians(skew_angle([ln.box for ln in usable]))
+    segs = []
+    for i, ln in enumerate(usable):
+        pts = [_rotate(p, ang) for p in ln.box]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        readings = [normalize(ln.text)] + [normalize(a) for a in ln.alts if a and a.strip()]
+        segs.append(Seg(i, readings[0], readings, ln.box, float(ln.confidence), min(xs), min(ys), max(xs), max(ys)))
+    segs.sort(key=lambda s: s.cy)
+    rows: list[Row] = []
+    for s in segs:
+        placed = False
+        for row in rows[-3:][::-1]:
+            rcy = (row.y0 + row.y1) / 2
+            overlap = min(row.y1, s.y1) - max(row.y0, s.y0)
+            if abs(s.cy - rcy) < 0.5 * max(s.h, row.h) and overlap > 0.3 * min(s.h, row.h):
+                if any(not (s.x1 <= t.x0 + 2 or s.x0 >= t.x1 - 2) for t in row.segs):
+                    continue  # overlaps a segment already in the row horizontally: another row
+                row.segs.append(s)
+                placed = True
+                break
+        if not placed:
+            rows.append(Row([s]))
+    rows = [r.build() for r in rows]
+    rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
+    return rows
+
+
+# --------------------------------------------------------------------------- candidate search
+
+
+@dataclass
+class Cand:
+    value: Any
+    conf: float
+    box: Box | None
+    row: int
+    labelled: bool
+    prio: int = 0
+
+
+def _rest_after(text: str, end: int) -> str:
+    """Text after a label up to the next label."""
+    rest = text[end:]
+    m = ANY_LABEL.search(rest)
+    cut = rest[: m.start()] if m and m.start() > 0 else rest
+    if m and m.start() == 0:
+        return ""
+    return cut
+
+
+def _label_hits(rows: list[Row], key: str, variants: bool = False):
+    """(row index, row text, match) for each label occurrence."""
+    rx = LRE[key]
+    for ri, row in enumerate(rows):
+        texts = row.variants() if variants else [row.text]
+        seen = set()
+        for vi, text in enumerate(texts):
+            for m in rx.finditer(text):
+                sig = (vi > 0, m.start())
+                if sig in seen and vi > 0:
+                    continue
+                seen.add(sig)
+                yield ri, text, m, vi
+
+
+def _below_text(rows: list[Row], ri: int, x0: float, x_stop: float | None) -> tuple[str, Row | None]:
+    """Text of the next row(s) under a label column (from x0 to x_stop)."""
+    row = rows[ri]
+    for nj in (ri + 1, ri + 2):
+        if nj >= len(rows):
+            break
+        nxt = rows[nj]
+        if nxt.y0 - row.y1 > 2.5 * max(row.h, nxt.h):
+            break
+        toks = []
+        for a, b, s in nxt.offsets:
+            for tm in re.finditer(r"\S+", s.text):
+                tx0 = s.x0 + (s.x1 - s.x0) * tm.start() / max(1, len(s.text))
+                tx1 = s.x0 + (s.x1 - s.x0) * tm.end() / max(1, len(s.text))
+                if tx1 < x0 - 0.5 * row.h:
+                    continue
+                if x_stop is not None and tx0 >= x_stop - 0.3 * row.h:
+                    continue
+                toks.append(tm.group(0))
+        if toks:
+            return " ".join(toks), nxt
+        if nj == ri + 1 and len(nxt.text) > 0:
+            break
+    return "", None
+
+
+def find_labelled(rows: list[Row], key: str, parse, *, variants: bool = True, below: bool = True,
+                  exclude_after: str | None = None, exclude_before: str | None = None) -> list[Cand]:
+    cands: list[Cand] = []
+    for ri, text, m, vi in _label_hits(rows, key, variants):
+        after = text[m.end():]
+        if exclude_after and re.match(exclude_after, after.lstrip()):
+            continue
+        if exclude_before and re.search(exclude_before, text[: m.start()].rstrip()[-6:]):
+            continue
+        row = rows[ri]
+        rest = _rest_after(text, m.end())
+        pen = 0.9 if vi else 1.0
+        got = parse(rest) if rest.strip() else None
+        if got is not None:
+            val, pos = got
+            seg = row.seg_at(m.end() + pos + 1) if vi == 0 else row.seg_at(min(len(row.text), m.end() + pos + 1))
+            cands.append(Cand(val, seg.conf * pen, seg.box, ri, True))
+            continue
+        if not below:
+            continue
+        # the value under the label (column layouts, or a label alone on its line)
+        lx0 = row.x_at(m.start()) if vi == 0 else row.segs[0].x0
+        nxt_label = ANY_LABEL.search(text, m.end())
+        x_stop = row.x_at(nxt_label.start()) if (nxt_label and vi == 0 and nxt_label.start() > m.end()) else None
+        btext, brow = _below_text(rows, ri, lx0, x_stop)
+        if btext and brow is not None:
+            got = parse(btext)
+            if got is not None:
+                val, pos = got
+                # a value under a label must not itself be labelled with something else first
+                lead = btext[:pos]
+                if ANY_LABEL.search(lead):
+                    continue
+                cands.append(Cand(val, brow.segs[0].conf * 0.85 * pen, brow.segs[0].box, rows.index(brow), True))
+    return cands
+
+
+# parse adapters: text → (value, position) | None
+
+def _p_amount(text: str):
+    t = text.lstrip(" :;.)]=-")
+    lead = len(text) - len(t)
+    # "4 3,500" (a space inside the number) → 43,500 when that makes one well-formed amount
+    m = re.match(r"(\d{1,2}) (\d{1,3}[,.]\d{3})(?!\d)", t)
+    if m:
+        v = int(re.sub(r"\D", "", m.group(1) + m.group(2)))
+        return v, lead
+    a = parse_amount(t)
+    if a is None:
+        return None
+    # skip what is plainly not an amount: a percentage, a count in front of a bigger amount
+    if t[a[2]: a[2] + 1] == "%":
+        rest = t[a[2] + 1:]
+        b = parse_amount(rest)
+        return (b[0], lead + a[2] + 1 + b[1]) if b else None
+    if a[0] < 10:
+        b = parse_amount(t[a[2]:])
+        if b and b[0] >= 10:
+            return b[0], lead + a[2] + b[1]
+    return a[0], lead + a[1]
+
+
+def _p_biz(text: str):
+    hits = parse_biz_all(text)
+    if not hits:
+        return None
+    valid = [h for h in hits if h[1]]
+    h = valid[0] if valid else hits[0]
+    return (h[0], h[1]), h[2]
+
+
+def _p_date(text: str):
+    hits = parse_dates(text, allow_compact=True)
+    if not hits:
+        return None
+    return hits[0], hits[0].pos
+
+
+def _p_phone(text: str):
+    return parse_phone(text)
+
+
+def _p_card(text: str):
+    return parse_card(text)
+
+
+def _p_approval(text: str):
+    return parse_approval(text)
+
+
+def _p_install(text: str):
+    return parse_installment(text[:20])
+
+
+def _p_cardco(text: str):
+    return card_company_in(text[:20])
+
+
+def _p_rep(text: str):
+    return parse_representative(text)
+
+
+def _p_text(text: str):
+    t = clean_name(text)
+    if len(compact(t)) < 2 or hangul_ratio(t) + sum(c.isalpha() for c in t) / max(1, len(t)) < 0.3:
+        return None
+    if HAN.search(t) and not HANGUL.search(t):
+        return None
+    return t, 0
+
+
+def _p_address(text: str):
+    t = clean_name(text)
+    if len(compact(t)) < 5 or not HANGUL.search(t):
+        return None
+    return t, 0
+
+
+# --------------------------------------------------------------------------- the extractor
+
+
+def _best(cands: list[Cand]) -> Cand | None:
+    if not cands:
+        return None
+    return max(cands, key=lambda c: (c.prio, c.labelled, c.conf))
+
+
+def _set(f: Field, c: Cand | None, factor: float = 1.0) -> None:
+    if c is not None and c.value is not None:
+        f.value = c.value
+        f.confidence = max(0.0, min(1.0, c.conf * factor))
+        f.box = c.box
+
+
+def _all_readings(rows: list[Row]):
+    for ri, row in enumerate(rows):
+        for text in row.variants():
+            yield ri, row, text
+
+
+def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
+    rf = ReceiptFields()
+    rows = build_rows(lines)
+    if not rows:
+        rf.warnings.append("글자를 찾지 못했습니다 (영수증 사진인지 확인해 주세요)")
+        return rf
+    n = len(rows)
+    all_text = "\n".join(r.text for r in rows)
+    all_compact = compact("\n".join(t for _, _, t in _all_readings(rows)))
+
+    used_numbers: set[str] = set()
+
+    # ---- 사업자등록번호: labelled, then any checksum-valid number on the receipt
+    biz_cands = []
+    for c in find_labelled(rows, "biz_no", _p_biz):
+        num, ok = c.value
+        c.value = num
+        c.prio = 2 if ok else 0
+        if ok:
+            c.conf = min(1.0, c.conf + 0.1)
+        biz_cands.append((c, ok))
+    for ri, row, text in _all_readings(rows):
+        for num, ok, pos in parse_biz_all(text):
+            seg = row.seg_at(pos) if text == row.text else row.segs[0]
+            biz_cands.append((Cand(num, seg.conf * (0.9 if ok else 0.4), seg.box, ri, False, 1 if ok else -1), ok))
+    biz_valid = [c for c, ok in biz_cands if ok]
+    if biz_valid:
+        # the merchant's number comes first on a receipt; a card company's (on some slips) later
+        lab = [c for c in biz_valid if c.labelled]
+        pick = min(lab or biz_valid, key=lambda c: (c.row, -c.conf))
+        _set(rf.biz_no, pick)
+    elif biz_cands:
+        c = max((c for c, _ in biz_cands), key=lambda c: (c.labelled, c.conf))
+        _set(rf.biz_no, c, 0.5)
+        rf.warnings.append(f"사업자등록번호 {c.value}의 검증번호가 맞지 않습니다 (잘못 읽었거나 잘못된 번호)")
+    if rf.biz_no.value:
+        used_numbers.add(re.sub(r"\D", "", rf.biz_no.value))
+
+    # ---- 거래일시
+    date_cands: list[Cand] = []
+    for c in find_labelled(rows, "datetime", _p_date):
+        c.prio = 2
+        date_cands.append(c)
+    for ri, row, text in _all_readings(rows):
+        for h in parse_dates(text):
+            seg = row.seg_at(h.pos) if text == row.text else row.segs[0]
+            date_cands.append(Cand(h, seg.conf * 0.85, seg.box, ri, False, 1))
+    today = dt.date.today()
+    for c in date_cands:
+        h: DateHit = c.value
+        if h.time is None:
+            # the time may sit right after, or on the next row
+            row = rows[c.row]
+            t = parse_time(row.text[h.pos:]) or (parse_time(rows[c.row + 1].text[:12]) if c.row + 1 < n else None)
+            if t:
+                h.time = (t[0], t[1], t[2])
+        if h.time:
+            c.prio += 1
+        if h.repaired:
+            c.prio -= 1
+            c.conf *= 0.6
+        if not (today.replace(year=max(2000, today.year - 10)) <= h.date <= today + dt.timedelta(days=400)):
+            c.conf *= 0.5
+            c.prio -= 2
+    if date_cands:
+        # prefer labelled dates with a time; among equals, the earliest on the receipt
+        best = max(date_cands, key=lambda c: (c.prio, -c.row, c.conf))
+        rf.datetime.value = best.value.iso()
+        rf.datetime.confidence = best.conf
+        rf.datetime.box = best.box
+
+    # ---- 승인번호
+    appr = find_labelled(rows, "approval_no", _p_approval, exclude_after=r"(일시|일자|금액|시간)")
+    appr = [c for c in appr if 6 <= len(c.value) <= 12]
+    if not appr:
+        for ri, row, text in _all_readings(rows):
+            for m in re.finditer(r"[\[(]\s*(\d{8,9})\s*[\])]|(?<![\d\-*/.:,])(\d{8,9})(?![\d\-*/.:,])", text):
+                num = m.group(1) or m.group(2)
+                if num in used_numbers or parse_dates(num, allow_compact=True) and not m.group(1):
+                    continue
+                if re.match(r"0\d{1,2}\d{7,8}$", num) and not m.group(1) and num.startswith(("01", "02", "03", "05", "06")):
+                    # looks like a phone number without dashes; accept only when bracketed
+                    continue
+                seg = row.seg_at(m.start()) if text == row.text else row.segs[0]
+                appr.append(Cand(num, seg.conf * (0.8 if m.group(1) else 0.5), seg.box, ri, False,
+                                 1 if m.group(1) else 0))
+    c = _best(appr)
+    _set(rf.approval_no, c)
+
+    # ---- card number, company, installment
+    _set(rf.card_number, _best(find_labelled(rows, "card_number", _p_card)))
+    if rf.card_number.value is None:
+        for ri, row, text in _all_readings(rows):
+            got = parse_card(text)
+            if got and "*" in got[0]:
+                seg = row.seg_at(got[1]) if text == row.text else row.segs[0]
+                _set(rf.card_number, Cand(got[0], seg.conf * 0.8, seg.box, ri, False))
+                break
+    cc = _best(find_labelled(rows, "card_company", _p_cardco, variants=False))
+    if cc is None:
+        for ri, row in enumerate(rows):
+            if re.search(r"카\s*드", row.text) and not re.search(r"카\s*드\s*번\s*호", row.text):
+                got = card_company_in(row.text)
+                if got:
+                    cc = Cand(got[0], row.segs[0].conf * 0.7, row.segs[0].box, ri, False)
+                    break
+    _set(rf.card_company, cc)
+    _set(rf.installment, _best(find_labelled(rows, "installment", _p_install, variants=False)))
+
+    # ---- phone, representative, address
+    ph = find_labelled(rows, "phone", _p_phone)
+    if not ph:
+        for ri, row, text in _all_readings(rows):
+            got = parse_phone(text)
+            if got and re.sub(r"\D", "", got[0]) not in used_numbers:
+                ph.append(Cand(got[0], row.segs[0].conf * 0.7, row.segs[0].box, ri, False))
+                break
+    _set(rf.phone, min(ph, key=lambda c: (not c.labelled, c.row)) if ph else None)
+    rep = find_labelled(rows, "representative", _p_rep, variants=False, exclude_after=r"(전화|번호)")
+    _set(rf.representative, min(rep, key=lambda c: c.row) if rep else None)
+    addr = find_labelled(rows, "address", _p_address, variants=False, below=False)
+    if not addr:
+        for ri, row in enumerate(rows):
+            m = ADDRESS_RE.search(row.text)
+            if m:
+                got = _p_address(_rest_after(row.text, m.start()) if m.start() else row.text[m.start():])
+                if got:
+                    addr.append(Cand(got[0], row.segs[0].conf * 0.7, row.segs[0].box, ri, False))
+                    break
+    if addr:
+        a = min(addr, key=lambda c: c.row)
+        # the address often runs on to a second line ("... 3층", "(역삼동)")
+        if a.row + 1 < n:
+            nxt = rows[a.row + 1].text
+            if (not ANY_LABEL.search(nxt) and HANGUL.search(nxt) and len(nxt) < 30
+                    and re.search(r"\d+\s*층|\d+\s*호|번지|\(.{1,8}동\)|^\S+동\b|빌딩|타워|상가", nxt)
+                    and not parse_phone(nxt)):
+                a.value = f"{a.value} {clean_name(nxt)}"
+        _set(rf.address, a)
+
+    # ---- store name and branch
+    st = find_labelled(rows, "store_name", _p_text, variants=False, exclude_after=r"(번호|No|NO|주소|전화)")
+    st = [c for c in st if not parse_biz_all(c.value) and not parse_phone(c.value)]
+    store = min(st, key=lambda c: c.row) if st else None
+    if store is None:
+        store = _guess_store(rows, rf)
+    if store is not None:
+        name = _cut_at_fields(store.value)
+        br = _best(find_labelled(rows, "branch", _p_text, variants=False))
+        m = re.match(r"^(.*?\S)\s*[(\[]?\s*([가-힣A-Za-z0-9]{1,12}점)\s*[)\]]?$", name)
+        if m and m.group(1) and len(compact(m.group(1))) >= 2:
+            name = m.group(1).strip(" (")
+            rf.branch.value = m.group(2)
+            rf.branch.confidence = store.conf
+            rf.branch.box = store.box
+        if br is not None and rf.branch.value is None:
+            _set(rf.branch, br)
+        store.value = name
+        _set(rf.store_name, store)
+
+    # ---- amounts
+    _amounts(rows, rf)
+
+    # ---- items
+    rf.items = _items(rows, rf)
+
+    # ---- evidence type
+    rf.evidence_type = _evidence_type(all_text, all_compact, rf)
+
+    _checks(rf)
+    return rf
+
+
+def _cut_at_fields(name: str) -> str:
+    for rx in (BIZ_RE, PHONE_RE):
+        m = rx.search(name)
+        if m:
+            name = name[: m.start()]
+    m = ANY_LABEL.search(name)
+    if m and m.start() > 0:
+        name = name[: m.start()]
+    return clean_name(name)
+
+
+def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:
+    """No 상호 label: the first name-like row at the top, before the merchant's details."""
+    limit = max(4, len(rows) // 3)
+    for ri, row in enumerate(rows[:limit]):
+        t = row.text
+        if parse_biz_all(t) or parse_phone(t) or parse_dates(t) or ADDRESS_RE.search(t):
+            # details start: a name right before them was already considered
+            if ri > 0:
+                break
+            continue
+        if TITLE_WORDS.search(compact(t)) and len(compact(TITLE_WORDS.sub("", compact(t)))) < 3:
+            continue
+        if ANY_LABEL.match(t):
+            continue
+        t2 = re.sub(r"\[[^\]]*\]|\([^)]*용\)", "", t)
+        cand = _p_text(t2)
+        if not cand:
+            continue
+        letters = sum(c.isalpha() for c in t2)
+        digits = sum(c.isdigit() for c in t2)
+        if letters < 2 or digits > letters:
+            continue
+        return Cand(cand[0], row.segs[0].conf * 0.8, row.segs[0].box, ri, False)
+    return None
+
+
+def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
+    n = len(rows)
+
+    def lab(key, **kw):
+        return find_labelled(rows, key, _p_amount, **kw)
+
+    no_count = r"(수량|건수|개수|점수)"
+    paid = lab("total_paid", exclude_after=no_count)
+    tot = lab("total", exclude_after=no_count, exclude_before=r"(공급|과세|면세|부가|세액|봉사|할인|소|수량)$")
+    tot = [c for c in tot if c.value >= 100]
+    for c in paid:
+        c.prio = 3
+    for c in tot:
+        c.prio = 2
+    sup = [c for c in lab("supply_amount") if c.value > 0]
+    vat = lab("vat", exclude_before=r"(면|비)$")
+    svc = lab("service_charge")
+    dsc = lab("discount", exclude_after=r"(율|%|카드)")
+    s_c, v_c = _best(sup), _best(vat)
+    if s_c:
+        _set(rf.supply_amount, s_c)
+    if v_c and (not s_c or v_c.value < s_c.value or v_c.value == 0):
+        _set(rf.vat, v_c)
+    _set(rf.service_charge, _best(svc))
+    d = _best(dsc)
+    if d and d.value > 0:
+        _set(rf.discount, d)
+
+    # every well-formed amount on the receipt (the labels may be unreadable: Hangul read as Chinese)
+    allam: list[tuple[int, int, Seg]] = []
+    for ri, row in enumerate(rows):
+        for s in row.segs:
+            seen = set()
+            for text in s.readings:
+                for v, a, _b in amounts_in(text):
+                    if v not in seen and 100 <= v < 100_000_000:
+                        seen.add(v)
+                        allam.append((v, ri, s))
+
+    cands = paid + tot
+    total = None
+    if cands:
+        # a payment line (결제금액) beats 합계 unless a discount explains the difference
+        total = max(cands, key=lambda c: (c.prio, c.labelled, c.conf, c.row))
+    # the 공급가액 + 부가세 = 합계 relation finds the three even without readable labels
+    vals = {}
+    for v, ri, s in allam:
+        vals.setdefault(v, (ri, s))
+    if total is None or rf.supply_amount.value is None or rf.vat.value is None:
+        best_t = None
+        for t_val, (t_row, t_seg) in vals.items():
+            if total is not None and t_val != total.value:
+                continue
+            for v_val, (v_row, v_seg) in vals.items():
+                if v_val >= t_val or abs(v_val - round(t_val / 11)) > 2:
+                    continue
+                s_val = t_val - v_val
+                if s_val in vals:
+                    if best_t is None or t_val > best_t[0]:
+                        best_t = (t_val, t_row, t_seg, s_val, vals[s_val], v_val, (v_row, v_seg))
+        if best_t:
+            t_val, t_row, t_seg, s_val, (s_row, s_seg), v_val, (v_row, v_seg) = best_t
+            if total is None:
+                total = Cand(t_val, t_seg.conf * 0.8, t_seg.box, t_row, False)
+            if rf.supply_amount.value is None:
+                _set(rf.supply_amount, Cand(s_val, s_seg.conf * 0.7, s_seg.box, s_row, False))
+            if rf.vat.value is None:
+                _set(rf.vat, Cand(v_val, v_seg.conf * 0.7, v_seg.box, v_row, False))
+    if total is None:
+        pay = [c for c in lab("total_pay_line", exclude_after=r"(번호|사|종류|No|NO|승인번호)") if c.value >= 100]
+        if pay:
+            total = max(pay, key=lambda c: c.conf)
+    if total is None and allam:
+        # the largest amount that appears at least twice (합계 and the card payment), else the largest
+        # in the lower two thirds of the receipt
+        counts: dict[int, int] = {}
+        for v, _ri, _s in allam:
+            counts[v] = counts.get(v, 0) + 1
+        twice = [v for v, k in counts.items() if k >= 2]
+        if twice:
+            v = max(twice)
+            ri, s = vals[v]
+            total = Cand(v, s.conf * 0.6, s.box, ri, False)
+        else:
+            lower = [(v, ri, s) for v, ri, s in allam if ri >= n // 3]
+            if lower:
+                v, ri, s = max(lower, key=lambda x: x[0])
+                total = Cand(v, s.conf * 0.4, s.box, ri, False)
+    if total is not None:
+        _set(rf.total, total)
+    # a VAT label read into the supply amount (or vice versa) is checked against the total
+    if rf.total.value and rf.supply_amount.value and rf.vat.value is None:
+        v = rf.total.value - rf.supply_amount.value
+        if 0 <= v and abs(v - round(rf.total.value / 11)) <= 2 and v in vals:
+            ri, s = vals[v]
+            _set(rf.vat, Cand(v, s.conf * 0.7, s.box, ri, False))
+
+
+def _split_num_tail(tail: str, amount: int) -> tuple[int, int] | None:
+    """'2.5002' before an amount of 5,000 → (unit 2,500, qty 2): numbers glued by the OCR."""
+    digits_fmt = re.sub(r"[^\d,.]", "", tail)
+    for i in range(1, len(digits_fmt)):
+        a, b = digits_fmt[:i], digits_fmt[i:]
+        if not b.isdigit() or len(b) > 3:
+            continue
+        if not re.fullmatch(r"\d{1,3}(?:[,.]\d{3})*|\d+", a):
+            continue
+        u, q = int(re.sub(r"\D", "", a)), int(b)
+        if q and u * q == amount:
+            return u, q
+    return None
+
+
+def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
+    n = len(rows)
+    header = None
+    for ri, row in enumerate(rows):
+        c = compact(row.text)
+        if LRE["items_header"].search(c) and len(LRE["items_header_num"].findall(c)) >= 1:
+            header = ri
+            break
+    start = header + 1 if header is not None else 0
+    end = n
+    for ri in range(start, n):
+        c = compact(rows[ri].text)
+        if ri > start and LRE["stop_items"].match(c):
+            end = ri
+            break
+        if ri > start and re.match(r"^[-=*_.]{6,}$", c) and ri > start + 1:
+            # a rule line after some items ends the list
+            if any(parse_amount(rows[k].text) for k in range(start, ri)):
+                end = ri
+                break
+    items: list[Item] = []
+    for ri in range(start, end):
+        row = rows[ri]
+        text = row.text
+        if LRE["stop_items"].match(compact(text)) or parse_biz_all(text) or parse_phone(text) or parse_dates(text):
+            continue
+        if parse_card(text) or LRE["approval_no"].search(text):
+            continue
+        m = re.search(r"(?:(?<=\s)|^)(-?\d{1,3}(?:[,.]\d{3})+|\d{3,7})\s*(?:원)?\s*$", text)
+        if not m:
+            continue
+        amount = int(re.sub(r"\D", "", m.group(1)))
+        if amount <= 0:
+            continue
+        head = text[: m.start()].rstrip()
+        # name: leading text up to the first free-standing number
+        nm = re.match(r"^(.*?[^\d\s,.]\S*?)(?:\s+([\d,.]+(?:\s+[\d,.]+)*))?$", head)
+        name, nums = (nm.group(1), nm.group(2) or "") if nm else (head, "")
+        unit = qty = None
+        toks = [int(re.sub(r"\D", "", t)) for t in nums.split() if re.sub(r"\D", "", t)]
+        if len(toks) >= 2 and toks[-2] * toks[-1] == amount:
+            unit, qty = toks[-2], toks[-1]
+        elif len(toks) >= 2 and toks[-1] * toks[-2] == amount:
+            qty, unit = toks[-2], toks[-1]
+        elif len(toks) == 1 and toks[0] and amount % toks[0] == 0 and toks[0] <= 999 and amount // toks[0] >= 100:
+            qty, unit = toks[0], amount // toks[0]
+        elif len(toks) == 1 and toks[0] == amount:
+            unit, qty = amount, 1
+        else:
+            # glued numbers at the end of the name ("1.5L2.5002", "1,5003")
+            g = re.search(r"(\d[\d,.]*)$", name)
+            if g:
+                sp = _split_num_tail(g.group(1), amount)
+                if sp:
+                    unit, qty = sp
+                    name = name[: g.start()]
+                    # a size like 1.5L glued in front: keep what is left of the name
+        name = clean_name(name)
+        if header is None and (unit is None or qty is None):
+            continue  # without a header only rows whose numbers multiply out are items
+        if not name or len(compact(name)) < 1 or (HAN.search(name) and not HANGUL.search(name)):
+            name = name if name and not HAN.search(name) else None
+        if name and ANY_LABEL.match(name):
+            continue
+        if rf.total.value and amount == rf.total.value and not unit and len(items) == 0 and ri == end - 1:
+            continue
+        items.append(Item(name, qty, unit, amount, row.segs[-1].conf, row.segs[0].box))
+    return items
+
+
+def _evidence_type(all_text: str, all_compact: str, rf: ReceiptFields) -> Field:
+    c = all_compact
+    if re.search(r"세금계산서", c):
+        return Field("tax_invoice", 0.9)
+    if re.search(r"거래명세", c):
+        return Field("statement", 0.9)
+    if re.search(r"현금영수증|현금\(?(소득공제|지출증빙)|소득공제용|지출증빙용", c):
+        return Field("cash_receipt", 0.9)
+    if re.search(r"간이영수증", c):
+        return Field("simple_receipt", 0.9)
+    if re.search(r"매출전표|카드전표|신용승인|카드영수증|신용카드매출", c):
+        return Field("card_slip", 0.85)
+    if rf.card_number.value or rf.card_company.value or rf.installment.value:
+        return Field("card_slip", 0.6)
+    if re.search(r"영수증|領收證", c) and not rf.biz_no.value and re.search(r"귀하|공급받는자", c):
+        return Field("simple_receipt", 0.6)
+    return Field("receipt", 0.5)
+
+
+def _checks(rf: ReceiptFields) -> None:
+    t, s, v = rf.total.value, rf.supply_amount.value, rf.vat.value
+    sc = rf.service_charge.value or 0
+    if t is not None and s is not None and v is not None:
+        if abs(s + v + sc - t) > 1 and abs(s + v + sc - (t + (rf.discount.value or 0))) > 1:
+            rf.warnings.append(
+                f"공급가액({won(s)}) + 부가세({won(v)}){' + 봉사료(' + won(sc) + ')' if sc else ''}가 "
+                f"합계({won(t)})와 다릅니다"
+            )
+    if rf.items and t is not None:
+        sum_items = sum(it.amount or 0 for it in rf.items)
+        if sum_items != t and sum_items - (rf.discount.value or 0) != t and sum_items + sc != t:
+            rf.warnings.append(f"품목 금액의 합({won(sum_items)})이 합계({won(t)})와 다릅니다")
+    if t is None:
+        rf.warnings.append("합계 금액을 찾지 못했습니다")
+    if rf.datetime.value is None:
+        rf.warnings.append("거래일시를 찾지 못했습니다")
+    for it in rf.items:
+        if it.unit_price and it.quantity and it.amount and it.unit_price * it.quantity != it.amount:
+            rf.warnings.append(f"품목 '{it.name or '?'}': 단가 × 수량이 금액과 다릅니다")
