@@ -138,7 +138,7 @@ def won(n: int) -> str:
 
 # --------------------------------------------------------------------------- text normalisation
 
-_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ー一"), "-")
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ー一"), "-") | dict.fromkeys(map(ord, "×✕✱∗⁎"), "*")
 # letters that OCR puts where digits are, inside a run that is otherwise digits
 _DIGIT_LIKE = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1",
                "!": "1", "Z": "2", "S": "5", "B": "8"}
@@ -892,7 +892,7 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
     appr = [c for c in appr if 6 <= len(c.value) <= 12]
     if not appr:
         for ri, row, text in _all_readings(rows):
-            for m in re.finditer(r"[\[(]\s*(\d{8,9})\s*[\])]|(?<![\d\-*/.:,])(\d{8,9})(?![\d\-*/.:,])", text):
+            for m in re.finditer(r"[\[(]\s*(\d{8,9})\s*[\])]|(?<![\d\-*/.,])(\d{8,9})(?![\d\-*/.:,])", text):
                 num = m.group(1) or m.group(2)
                 if num in used_numbers or parse_dates(num, allow_compact=True) and not m.group(1):
                     continue

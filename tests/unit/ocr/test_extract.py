@@ -1,0 +1,249 @@
+"""Field extraction on hand-written OCR output: each kind of OCR noise seen on real receipts."""
+
+from __future__ import annotations
+
+from ocr_lines import line, page
+
+from tasks.ocr.extract import (
+    biz_no_valid,
+    extract_fields,
+    normalize,
+    parse_amount,
+    parse_card,
+    parse_dates,
+)
+
+
+def test_biz_no_checksum():
+    assert biz_no_valid("212-81-25544")
+    assert biz_no_valid("514-82-00577")
+    assert biz_no_valid("2128125544")
+    assert not biz_no_valid("123-45-67890")
+    assert not biz_no_valid("212-81-2554")
+    assert not biz_no_valid("")
+
+
+def test_card_slip_labelled():
+    f = extract_fields(page(
+        "[카드매출전표]",
+        "가맹점명: 맛있는김밥 강남점",
+        "사업자번호: 212-81-25544",
+        "대표자: 김철수",
+        "주소: 서울특별시 강남구 테헤란로 123",
+        "전화: 02-555-1234",
+        "거래일시: 2026-11-20 18:32:05",
+        "카드종류: 신한카드",
+        "카드번호: 4518-42**-****-1234",
+        "할부: 일시불",
+        [("공급가액", 20), ("39,546", 420)],
+        [("부가세", 20), ("3,954", 430)],
+        [("합계", 20), ("43,500원", 400)],
+        "승인번호: 00652378",
+    ))
+    d = f.as_flat_dict()
+    assert d["store_name"] == "맛있는김밥"
+    assert d["branch"] == "강남점"
+    assert d["biz_no"] == "212-81-25544"
+    assert d["representative"] == "김철수"
+    assert d["address"].startswith("서울특별시 강남구 테헤란로 123")
+    assert d["phone"] == "02-555-1234"
+    assert d["datetime"] == "2026-11-20T18:32:05"
+    assert d["card_company"] == "신한카드"
+    assert d["card_number"] == "4518-42**-****-1234"
+    assert d["installment"] == "일시불"
+    assert (d["supply_amount"], d["vat"], d["total"]) == (39546, 3954, 43500)
+    assert d["approval_no"] == "00652378"
+    assert d["evidence_type"] == "card_slip"
+    assert d["warnings"] == []
+    # each field keeps its confidence and the box it came from
+    assert f.total.box is not None and 0 < f.total.confidence <= 1
+
+
+def test_spaces_inside_numbers_and_letter_digits():
+    f = extract_fields(page(
+        "상호 동네분식",
+        "사업자 등록번호 212 - 81 - 2554 4".replace("2554 4", "25544"),
+        "2O26.11.2O 12:3O",
+        [("합 계", 20), ("4 3,500", 400)],
+        [("부가세", 20), ("3, 955", 400)],
+    ))
+    assert f.biz_no.value == "212-81-25544"
+    assert f.datetime.value == "2026-11-20T12:30"
+    assert f.total.value == 43500
+    assert f.vat.value == 3955
+
+
+def test_won_read_as_digits():
+    # "43,500원" read by rapidocr as "43.50081"
+    assert parse_amount("43.50081")[0] == 43500
+    assert parse_amount("15,500원")[0] == 15500
+    f = extract_fields(page([("합계", 20), ("43.50081", 400)]))
+    assert f.total.value == 43500
+
+
+def test_stray_punctuation_and_fullwidth():
+    assert normalize("：212-81-25544") == ":212-81-25544"
+    f = extract_fields(page("승인번호 : . 00652378 .", "합계 ; 12,000 .", "거래일시: 2026/11/20(금) 09:05"))
+    assert f.approval_no.value == "00652378"
+    assert f.total.value == 12000
+    assert f.datetime.value == "2026-11-20T09:05"
+
+
+def test_label_one_line_above_value_column_layout():
+    f = extract_fields(page(
+        [("승인번호", 20), ("합계", 300)],
+        [("00652378", 20), ("27,000", 300)],
+        "2026-11-20 13:00",
+    ))
+    assert f.approval_no.value == "00652378"
+    assert f.total.value == 27000
+
+
+def test_label_alone_with_value_on_next_line():
+    f = extract_fields(page("사업자등록번호", "514-82-00577", "결제금액", "8,800", "2026.11.02"))
+    assert f.biz_no.value == "514-82-00577"
+    assert f.total.value == 8800
+
+
+def test_label_same_row_far_right_box():
+    f = extract_fields(page([("받을금액", 20), ("19,800", 440)], [("부가세", 20), ("1,800", 450)]))
+    assert f.total.value == 19800
+    assert f.vat.value == 1800
+
+
+def test_unlabelled_bracketed_approval_number():
+    f = extract_fields(page("2026-11-20 10:11", [("합계", 20), ("5,000", 400)], "[00652378]"))
+    assert f.approval_no.value == "00652378"
+
+
+def test_chinese_where_hangul_was_rapidocr():
+    # rapidocr's models read Hangul as Chinese: labels are lost, the digits are not
+    f = extract_fields(page(
+        "[]",
+        "：212-81-25544",
+        "2:2026-11-2018:32:05",
+        "7=京：4518-42**-****-1234",
+        [("早", 20), ("39,546", 420)],
+        [("京", 20), ("3,954", 430)],
+        [("合", 20), ("43,500", 405)],
+        "：00652378",
+    ))
+    assert f.biz_no.value == "212-81-25544"
+    assert f.datetime.value == "2026-11-20T18:32:05"
+    assert f.card_number.value == "4518-42**-****-1234"
+    # found by 공급가액 + 부가세 = 합계 with VAT one eleventh of the total
+    assert (f.supply_amount.value, f.vat.value, f.total.value) == (39546, 3954, 43500)
+    assert f.approval_no.value == "00652378"
+    assert f.store_name.value is None  # no Chinese garbage as a store name
+    assert f.evidence_type.value == "card_slip"
+
+
+def test_alternative_readings_choose_valid_biz_no_and_date():
+    # Tesseract swapped a digit (checksum fails, month 41); rapidocr's reading of the same box is valid
+    f = extract_fields(page(
+        [("사업자번호: 212-81-25564", 20, "212-81-25544")],
+        [("거래일시 2026-41-20 10:00", 20, "2026-11-2010:00")],
+        [("합계", 20), ("9,000", 400)],
+    ))
+    assert f.biz_no.value == "212-81-25544"
+    assert f.datetime.value == "2026-11-20T10:00"
+    assert not any("사업자" in w for w in f.warnings)
+
+
+def test_checksum_failure_warns():
+    f = extract_fields(page("사업자번호 123-45-67890", "합계 1,000"))
+    assert f.biz_no.value == "123-45-67890"
+    assert f.biz_no.confidence < 0.6
+    assert any("사업자등록번호" in w for w in f.warnings)
+
+
+def test_supply_plus_vat_mismatch_warns():
+    f = extract_fields(page("공급가액 10,000", "부가세 1,000", "합계 12,000", "2026-11-20"))
+    assert any("공급가액" in w and "합계" in w for w in f.warnings)
+
+
+def test_items_with_header_and_glued_numbers():
+    f = extract_fields(page(
+        "이마트 성수점",
+        "2026/11/21 14:05",
+        "상품명 단가 수량 금액",
+        [("콜라 1.5L 2,500 2", 20), ("5,000", 450)],
+        [("1,5003", 20), ("4,500", 450)],            # rapidocr glued unit price and quantity
+        [("생수 2L 1,000 6", 20), ("6,000", 450)],
+        [("합계금액", 20), ("15,500", 440)],
+    ))
+    items = [it.as_flat_dict() for it in f.items]
+    assert items[0] == {"name": "콜라 1.5L", "quantity": 2, "unit_price": 2500, "amount": 5000}
+    assert items[1]["quantity"] == 3 and items[1]["unit_price"] == 1500 and items[1]["amount"] == 4500
+    assert items[2]["name"] == "생수 2L"
+    assert f.total.value == 15500
+    assert f.store_name.value == "이마트" and f.branch.value == "성수점"
+    assert not any("품목" in w for w in f.warnings)
+
+
+def test_items_sum_mismatch_warns():
+    f = extract_fields(page(
+        "품명 수량 금액",
+        [("아메리카노 2", 20), ("9,000", 450)],
+        [("합계", 20), ("12,000", 440)],
+    ))
+    assert any("품목" in w for w in f.warnings)
+
+
+def test_skewed_photo_rows():
+    # a photo rotated a few degrees: values on the right sit lower than their labels
+    f = extract_fields(page(
+        [("공급가액", 20), ("10,000", 420)],
+        [("부가세", 20), ("1,000", 430)],
+        [("합계", 20), ("11,000", 420)],
+        skew=6.0,
+    ))
+    assert (f.supply_amount.value, f.vat.value, f.total.value) == (10000, 1000, 11000)
+
+
+def test_tesseract_spaced_hangul_labels():
+    f = extract_fields(page("합 계 금 액 7,700", "부 가 세 700", "승 인 번 호 12345678"))
+    assert f.total.value == 7700
+    assert f.vat.value == 700
+    assert f.approval_no.value == "12345678"
+
+
+def test_discount_and_payment_amount():
+    f = extract_fields(page("합계 20,000", "할인 -2,000", "결제금액 18,000"))
+    assert f.total.value == 18000
+    assert f.discount.value == 2000
+
+
+def test_dates():
+    assert parse_dates("2026년 11월 20일 오후 3:05")[0].iso() == "2026-11-20T15:05"
+    assert parse_dates("26/11/20 09:00")[0].iso() == "2026-11-20T09:00"
+    assert parse_dates("2026-13-40") == []
+    assert parse_dates("2026-02-30") == []
+
+
+def test_card_number_masked():
+    assert parse_card("4518-42**-****-1234")[0] == "4518-42**-****-1234"
+    assert parse_card("451842XXXXXX1234")[0] == "4518-42**-****-1234"
+    # a full card number is never kept
+    assert "*" in parse_card("4518-4212-3456-1234")[0]
+
+
+def test_evidence_types():
+    assert extract_fields(page("현금영수증", "합계 5,000")).evidence_type.value == "cash_receipt"
+    assert extract_fields(page("전자세금계산서", "합계 5,000")).evidence_type.value == "tax_invoice"
+    assert extract_fields(page("거래명세서", "합계 5,000")).evidence_type.value == "statement"
+    assert extract_fields(page("간이영수증", "금 5,000원")).evidence_type.value == "simple_receipt"
+    assert extract_fields(page("동네마트", "합계 5,000")).evidence_type.value == "receipt"
+
+
+def test_no_text():
+    f = extract_fields([])
+    assert f.total.value is None
+    assert f.warnings
+    assert extract_fields([line("", 0, 0)]).as_flat_dict()["items"] == []
+
+
+def test_ocr_text_kept_as_plain_data():
+    f = extract_fields(page("상호: <script>alert(1)</script>", "합계 1,000"))
+    d = f.as_flat_dict()
+    assert d["total"] == 1000  # the text is data; escaping is the template's job
