@@ -1,0 +1,139 @@
+"""Test set-up: a real PostgreSQL database of its own per test run, with the migrations applied.
+
+Runs before anything imports piccolo_conf (which reads DATABASE_URL at import): pytest_configure
+creates the database and points DATABASE_URL at it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+_created: dict[str, str] = {}
+
+
+def _admin_psql(url: str, sql: str) -> None:
+    parts = urlparse(url)
+    env = {**os.environ, "PGPASSWORD": parts.password or ""}
+    subprocess.run(
+        ["psql", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres",
+         "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
+        check=True, env=env, capture_output=True, text=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or os.environ.get("CHONGMU_TEST_DB_READY"):
+        return
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        subprocess.run([PY, str(ROOT / "scripts" / "devdb.py"), "start"], check=True, capture_output=True)
+        port = os.environ.get("CHONGMU_DEV_PG_PORT", "54329")
+        base = f"postgresql://chongmu@127.0.0.1:{port}/chongmu"
+    name = f"chongmu_test_{uuid.uuid4().hex[:10]}"
+    _admin_psql(base, f'CREATE DATABASE "{name}"')
+    url = urlunparse(urlparse(base)._replace(path=f"/{name}"))
+    _created["url"], _created["base"], _created["name"] = url, base, name
+    os.environ["DATABASE_URL"] = url
+    os.environ["CHONGMU_TEST_DB_READY"] = "1"
+    os.environ.setdefault("CHONGMU_SECRET_KEY", "test-secret-key-not-for-production")
+    os.environ.setdefault("CHONGMU_LOG_JSON", "0")
+    os.environ.setdefault("CHONGMU_LOG_LEVEL", "WARNING")
+    result = subprocess.run([PY, "-m", "piccolo.main", "migrations", "forwards", "all"], cwd=ROOT,
+                            capture_output=True, text=True, env=os.environ.copy())
+    if result.returncode != 0:
+        raise pytest.UsageError(f"migrations failed:\n{result.stdout}\n{result.stderr}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _created and not os.environ.get("CHONGMU_KEEP_TEST_DB"):
+        try:
+            _admin_psql(_created["base"], f'DROP DATABASE IF EXISTS "{_created["name"]}" WITH (FORCE)')
+        except subprocess.CalledProcessError:
+            pass
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    return os.environ["DATABASE_URL"]
+
+
+async def _truncate_all() -> None:
+    from piccolo.engine import engine_finder
+
+    engine = engine_finder()
+    assert engine is not None
+    rows = await engine.run_querystring(__import__("piccolo.querystring").querystring.QueryString(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN "
+        "('migration', 'saq_versions')"
+    ))
+    names = ", ".join(f'"{r["tablename"]}"' for r in rows)
+    if names:
+        await engine.run_querystring(
+            __import__("piccolo.querystring").querystring.QueryString(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def db() -> AsyncIterator[None]:
+    """A clean database for this test (tables emptied before it runs)."""
+    await _truncate_all()
+    yield
+
+
+@pytest.fixture
+def settings(db: None):  # type: ignore[no-untyped-def]
+    from web.settings import Settings
+
+    return Settings.from_env()
+
+
+@pytest.fixture
+async def app(settings):  # type: ignore[no-untyped-def]
+    from web.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+async def running_app(app):  # type: ignore[no-untyped-def]
+    """The app with its lifespan run in the test's own event loop (shared DB pool with the test code)."""
+    # Calls the hooks directly: Litestar's lifespan() task group cannot span pytest-asyncio's tasks.
+    for hook in app.on_startup:
+        await hook(app)
+    yield app
+    for hook in app.on_shutdown:
+        await hook(app)
+
+
+def _browser(app):  # type: ignore[no-untyped-def]
+    import httpx
+
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
+                             base_url="http://testserver.local")
+
+
+@pytest.fixture
+async def client(running_app):  # type: ignore[no-untyped-def]
+    async with _browser(running_app) as browser:
+        yield browser
+
+
+@pytest.fixture
+async def make_client(running_app):  # type: ignore[no-untyped-def]
+    """More browsers for the same app (a second user, an attacker…)."""
+    from contextlib import AsyncExitStack
+
+    async with AsyncExitStack() as stack:
+        async def factory():  # type: ignore[no-untyped-def]
+            return await stack.enter_async_context(_browser(running_app))
+
+        yield factory
