@@ -250,7 +250,7 @@ ANY_LABEL = _label_re(sorted({w for k, ws in LABELS.items() if k not in (
     if len(compact(w)) >= 2 and w not in _NOT_CUT}))
 
 CARD_COMPANIES = [
-    ("KB국민", ["KB국민", "국민", "KB", "케이비"]),
+    ("국민", ["KB국민", "국민", "KB", "케이비"]),
     ("신한", ["신한", "SHINHAN"]),
     ("삼성", ["삼성", "SAMSUNG"]),
     ("현대", ["현대", "HYUNDAI"]),
@@ -473,8 +473,7 @@ def card_company_in(text: str) -> tuple[str, int] | None:
                 best = (canon, i)
     if best is None:
         return None
-    canon = best[0]
-    return (canon if canon.endswith("뱅크") else canon + "카드"), best[1]
+    return best[0], best[1]  # canonical short name: 신한, 국민, BC, NH농협 ...
 
 
 def clean_name(text: str) -> str:

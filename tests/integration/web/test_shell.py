@@ -59,6 +59,6 @@ async def test_metrics_count_requests_by_route_template(client):
     await register(client, "metrics@example.com")
     await client.get("/o/999999/members")
     body = (await client.get("/metrics")).text
-    assert 'chongmu_http_requests_total{route="/o/{org_id:int}/members",method="GET",status="404"}' in body
+    assert 'chongmu_http_requests_total{method="GET",route="/o/{org_id}/members",status="404"}' in body
     assert "chongmu_http_request_duration_seconds_bucket" in body
     assert 'chongmu_logins_total' in body

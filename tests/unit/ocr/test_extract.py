@@ -48,7 +48,7 @@ def test_card_slip_labelled():
     assert d["address"].startswith("서울특별시 강남구 테헤란로 123")
     assert d["phone"] == "02-555-1234"
     assert d["datetime"] == "2026-11-20T18:32:05"
-    assert d["card_company"] == "신한카드"
+    assert d["card_company"] == "신한"
     assert d["card_number"] == "4518-42**-****-1234"
     assert d["installment"] == "일시불"
     assert (d["supply_amount"], d["vat"], d["total"]) == (39546, 3954, 43500)
