@@ -41,5 +41,6 @@ APP_REGISTRY = AppRegistry(
         "components.audit.piccolo_app",
         "components.accounts.piccolo_app",
         "components.organisations.piccolo_app",
+        "components.events.piccolo_app",
     ]
 )
