@@ -1,0 +1,112 @@
+"""Fonts for training and for held-out evaluation (whole families are held out).
+
+All come from Debian packages: fonts-nanum (NanumGothic, NanumBarunGothic, NanumMyeongjo,
+NanumGothicCoding, NanumSquare, NanumSquare_ac, NanumSquareRound; SIL OFL 1.1),
+fonts-unfonts-core (UnDotum, UnBatang, UnDinaru, UnGraphic; GPL-2 with font exception),
+fonts-baekmuk (dotum, gulim, batang; Baekmuk licence, BSD-like).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+TRAIN_FONTS = [
+    "NanumGothic.ttf",
+    "NanumGothicBold.ttf",
+    "NanumGothicExtraBold.ttf",
+    "NanumGothicLight.ttf",
+    "NanumBarunGothic.ttf",
+    "NanumBarunGothicBold.ttf",
+    "NanumBarunGothicLight.ttf",
+    "NanumMyeongjo.ttf",
+    "NanumMyeongjoBold.ttf",
+    "NanumGothicCoding.ttf",
+    "NanumGothicCodingBold.ttf",
+    "NanumSquareR.ttf",
+    "NanumSquareB.ttf",
+    "NanumSquareL.ttf",
+    "NanumSquare_acR.ttf",
+    "NanumSquare_acB.ttf",
+    "UnDotum.ttf",
+    "UnDotumBold.ttf",
+    "UnBatang.ttf",
+    "UnDinaru.ttf",
+    "UnDinaruBold.ttf",
+    "dotum.ttf",
+    "gulim.ttf",
+    "batang.ttf",
+]
+
+#: Held out: never rendered for training, only for validation and evaluation.
+EVAL_FONTS = [
+    "NanumSquareRoundR.ttf",
+    "NanumSquareRoundB.ttf",
+    "UnGraphic.ttf",
+    "UnGraphicBold.ttf",
+]
+
+SYSTEM_FONT_DIRS = [
+    "/usr/share/fonts/truetype/nanum",
+    "/usr/share/fonts/truetype/unfonts-core",
+    "/usr/share/fonts/truetype/baekmuk",
+]
+REPO_FONT_DIR = Path(__file__).resolve().parents[2] / ".train_fonts"
+
+
+def font_dirs() -> list[Path]:
+    env = os.environ.get("CHONGMU_TRAIN_FONT_DIRS")
+    dirs = [Path(d) for d in env.split(os.pathsep)] if env else []
+    return [*dirs, REPO_FONT_DIR, *(Path(d) for d in SYSTEM_FONT_DIRS)]
+
+
+def resolve(names: list[str], *, required: int = 1) -> list[str]:
+    """Font file names -> paths found in the font dirs (missing ones skipped, at least `required`)."""
+    found: list[str] = []
+    for name in names:
+        for d in font_dirs():
+            p = d / name
+            if p.is_file():
+                found.append(str(p))
+                break
+    if len(found) < required:
+        raise FileNotFoundError(
+            f"only {len(found)} of the fonts {names} found in {[str(d) for d in font_dirs()]}; "
+            "install fonts-nanum fonts-unfonts-core fonts-baekmuk"
+        )
+    return found
+
+
+def missing_chars(path: str, chars: list[str]) -> set[str]:
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(path, lazy=True).getBestCmap()
+    return {c for c in chars if ord(c) not in cmap}
+
+
+def subset_fonts(dest: Path) -> None:
+    """Copy the training and evaluation fonts, subset to the charset (to carry them to a GPU machine)."""
+    from .charset import build_charset
+
+    dest.mkdir(parents=True, exist_ok=True)
+    text = "".join(build_charset())
+    (dest / "_charset_text.txt").write_text(text, encoding="utf-8")
+    for path in resolve(TRAIN_FONTS + EVAL_FONTS, required=len(TRAIN_FONTS + EVAL_FONTS)):
+        out = dest / Path(path).name
+        if out.exists():
+            continue
+        subprocess.run(
+            [
+                sys.executable, "-m", "fontTools.subset", path,
+                f"--text-file={dest / '_charset_text.txt'}", f"--output-file={out}",
+                "--layout-features=*", "--notdef-outline",
+            ],
+            check=True,
+        )
+    (dest / "_charset_text.txt").unlink()
+
+
+if __name__ == "__main__":
+    subset_fonts(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_FONT_DIR)

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# One prepared training run on a CUDA machine (fonts carried in .train_fonts/, results to $OUT).
+# Usage: BUDGET_MIN=7 OUT=/some/dir bash training/recognizer/gpu_run.sh
+set -uo pipefail
+mount -o remount,size=32G /dev/shm 2>/dev/null || true; df -h /dev/shm || true
+export PYTHONUNBUFFERED=1 PYTHONPATH=. CHONGMU_TRAIN_FONT_DIRS=.train_fonts OMP_NUM_THREADS=1
+PY=${PY:-python3}
+RUN=${RUN:-/tmp/rec_run}
+OUT=${OUT:-/tmp/rec_out}
+mkdir -p "$OUT" "$RUN"
+LOG="$OUT/train_stdout.log"
+{
+  nvidia-smi -L || true
+  nproc
+  $PY -c "import torch, onnx, onnxruntime, cv2, PIL, numpy; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'onnx', onnx.__version__, 'ort', onnxruntime.__version__, 'cv2', cv2.__version__, 'PIL', PIL.__version__, 'numpy', numpy.__version__)"
+  ls .train_fonts | wc -l
+} 2>&1 | tee "$LOG"
+$PY -m training.recognizer.train --out "$RUN" --budget-min "${BUDGET_MIN:-7}" --val-lines 1000 \
+  --val-every-s 45 --ckpt-every-s 60 --log-every 200 ${TRAIN_ARGS:-} 2>&1 | tee -a "$LOG"
+cp "$RUN/train_log.tsv" "$RUN/summary.json" "$OUT/" 2>/dev/null
+CK="$RUN/best.pt"; [ -f "$CK" ] || CK="$RUN/last.pt"
+$PY - "$CK" "$OUT/best_model.pt" <<'PYEOF' 2>&1 | tee -a "$LOG"
+import sys, torch
+ck = torch.load(sys.argv[1], map_location="cpu", weights_only=False)
+torch.save({"model": ck["model"], "n_classes": ck["n_classes"], "arch": ck.get("arch", "base"), "state": ck["state"]}, sys.argv[2])
+print("saved", sys.argv[2], ck["state"])
+PYEOF
+$PY -m training.recognizer.export --ckpt "$OUT/best_model.pt" --onnx "$OUT/korean_rec.onnx" \
+  --charset-out "$OUT/korean_rec_charset.txt" 2>&1 | grep -v -i warn | tee -a "$LOG"
+$PY -m training.recognizer.evaluate --onnx "$OUT/korean_rec.onnx" --charset "$OUT/korean_rec_charset.txt" \
+  --lines 2000 --threads 8 --json "$OUT/eval.json" 2>&1 | tee -a "$LOG"
+ls -la "$OUT"
