@@ -61,8 +61,21 @@ EVIDENCE_TYPE = {
     "simple": "simple_receipt",
 }
 TRUTH_KEYS = (
-    "store_name", "branch", "biz_no", "representative", "phone", "address", "datetime", "total",
-    "supply_amount", "vat", "card_company", "card_number", "installment", "approval_no", "items",
+    "store_name",
+    "branch",
+    "biz_no",
+    "representative",
+    "phone",
+    "address",
+    "datetime",
+    "total",
+    "supply_amount",
+    "vat",
+    "card_company",
+    "card_number",
+    "installment",
+    "approval_no",
+    "items",
     "evidence_type",
 )
 
@@ -77,8 +90,18 @@ PRINT_FONTS = [
     ("nanum/NanumSquareR.ttf", "nanum/NanumSquareB.ttf"),
     ("unfonts-core/UnGraphic.ttf", "unfonts-core/UnGraphicBold.ttf"),
 ]
-HAND_FONTS = ["nanum/NanumPen.ttf", "nanum/NanumBrush.ttf", "unfonts-core/UnPilgi.ttf", "nanum/NanumBarunpenR.ttf"]
-FORM_FONTS = ["nanum/NanumMyeongjo.ttf", "unfonts-core/UnBatang.ttf", "baekmuk/batang.ttf", "nanum/NanumGothic.ttf"]
+HAND_FONTS = [
+    "nanum/NanumPen.ttf",
+    "nanum/NanumBrush.ttf",
+    "unfonts-core/UnPilgi.ttf",
+    "nanum/NanumBarunpenR.ttf",
+]
+FORM_FONTS = [
+    "nanum/NanumMyeongjo.ttf",
+    "unfonts-core/UnBatang.ttf",
+    "baekmuk/batang.ttf",
+    "nanum/NanumGothic.ttf",
+]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -113,30 +136,190 @@ def vat_of(total: int) -> int:
 
 
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍전고문양손배백허유남심노하곽성차주우구민"
-GIVEN = ["민수", "서연", "지훈", "지우", "현우", "수빈", "예준", "하은", "도윤", "서준", "민지", "영호", "정희",
-         "상철", "미경", "성민", "은정", "태호", "혜진", "동현", "경자", "순자", "영수", "재훈", "보람", "윤희",
-         "승우", "다은", "광수", "명숙", "종민", "지영", "현정", "병철", "수진"]
-WORDS = ["한빛", "대성", "우리", "행복", "다온", "새봄", "푸른", "하나로", "미래", "정다운", "삼육", "동아", "명동",
-         "종로", "서울", "늘봄", "가온", "소망", "은하", "청솔", "태평", "광명", "진미", "원조", "고향", "큰집", "옛날",
-         "한솔", "대한", "신흥", "제일", "중앙", "금강", "백두", "해오름", "솔빛", "남산", "한마음", "새한", "동원"]
-DISTRICTS = ["강남역", "신촌", "홍대입구역", "서울대입구역", "판교", "서면", "둔산", "수원역", "안암", "혜화", "잠실",
-             "명동", "종로3가", "부평", "동성로", "충장로", "여의도", "건대입구", "역삼", "이대", "광화문", "전남대",
-             "경북대", "부산대", "연수", "분당서현", "일산", "성수"]
+GIVEN = [
+    "민수",
+    "서연",
+    "지훈",
+    "지우",
+    "현우",
+    "수빈",
+    "예준",
+    "하은",
+    "도윤",
+    "서준",
+    "민지",
+    "영호",
+    "정희",
+    "상철",
+    "미경",
+    "성민",
+    "은정",
+    "태호",
+    "혜진",
+    "동현",
+    "경자",
+    "순자",
+    "영수",
+    "재훈",
+    "보람",
+    "윤희",
+    "승우",
+    "다은",
+    "광수",
+    "명숙",
+    "종민",
+    "지영",
+    "현정",
+    "병철",
+    "수진",
+]
+WORDS = [
+    "한빛",
+    "대성",
+    "우리",
+    "행복",
+    "다온",
+    "새봄",
+    "푸른",
+    "하나로",
+    "미래",
+    "정다운",
+    "삼육",
+    "동아",
+    "명동",
+    "종로",
+    "서울",
+    "늘봄",
+    "가온",
+    "소망",
+    "은하",
+    "청솔",
+    "태평",
+    "광명",
+    "진미",
+    "원조",
+    "고향",
+    "큰집",
+    "옛날",
+    "한솔",
+    "대한",
+    "신흥",
+    "제일",
+    "중앙",
+    "금강",
+    "백두",
+    "해오름",
+    "솔빛",
+    "남산",
+    "한마음",
+    "새한",
+    "동원",
+]
+DISTRICTS = [
+    "강남역",
+    "신촌",
+    "홍대입구역",
+    "서울대입구역",
+    "판교",
+    "서면",
+    "둔산",
+    "수원역",
+    "안암",
+    "혜화",
+    "잠실",
+    "명동",
+    "종로3가",
+    "부평",
+    "동성로",
+    "충장로",
+    "여의도",
+    "건대입구",
+    "역삼",
+    "이대",
+    "광화문",
+    "전남대",
+    "경북대",
+    "부산대",
+    "연수",
+    "분당서현",
+    "일산",
+    "성수",
+]
 REGIONS = [
-    ("서울특별시", "서울", "02", ["강남구", "마포구", "서대문구", "관악구", "종로구", "성동구", "송파구", "영등포구",
-                              "중구", "동작구", "성북구"]),
+    (
+        "서울특별시",
+        "서울",
+        "02",
+        [
+            "강남구",
+            "마포구",
+            "서대문구",
+            "관악구",
+            "종로구",
+            "성동구",
+            "송파구",
+            "영등포구",
+            "중구",
+            "동작구",
+            "성북구",
+        ],
+    ),
     ("부산광역시", "부산", "051", ["해운대구", "부산진구", "남구", "동래구", "금정구"]),
     ("대구광역시", "대구", "053", ["중구", "수성구", "북구"]),
     ("인천광역시", "인천", "032", ["연수구", "남동구", "부평구"]),
     ("광주광역시", "광주", "062", ["북구", "동구", "서구"]),
     ("대전광역시", "대전", "042", ["유성구", "서구", "중구"]),
-    ("경기도", "경기", "031", ["성남시 분당구", "수원시 팔달구", "고양시 일산동구", "용인시 수지구", "안양시 동안구"]),
+    (
+        "경기도",
+        "경기",
+        "031",
+        ["성남시 분당구", "수원시 팔달구", "고양시 일산동구", "용인시 수지구", "안양시 동안구"],
+    ),
 ]
-ROADS = ["테헤란로", "양화로", "연세로", "관악로", "세종대로", "올림픽로", "중앙대로", "해운대로", "동성로", "대학로",
-         "판교역로", "월드컵로", "충장로", "둔산대로", "경수대로", "중앙로", "번영로", "문화로", "시청로", "역삼로",
-         "신촌로", "안암로", "백범로", "구월로", "금강로"]
-DONGS = ["역삼동", "서교동", "신촌동", "봉천동", "관철동", "성수동", "잠실동", "여의도동", "우동", "부전동", "삼성동",
-         "정자동", "용봉동", "궁동", "송도동"]
+ROADS = [
+    "테헤란로",
+    "양화로",
+    "연세로",
+    "관악로",
+    "세종대로",
+    "올림픽로",
+    "중앙대로",
+    "해운대로",
+    "동성로",
+    "대학로",
+    "판교역로",
+    "월드컵로",
+    "충장로",
+    "둔산대로",
+    "경수대로",
+    "중앙로",
+    "번영로",
+    "문화로",
+    "시청로",
+    "역삼로",
+    "신촌로",
+    "안암로",
+    "백범로",
+    "구월로",
+    "금강로",
+]
+DONGS = [
+    "역삼동",
+    "서교동",
+    "신촌동",
+    "봉천동",
+    "관철동",
+    "성수동",
+    "잠실동",
+    "여의도동",
+    "우동",
+    "부전동",
+    "삼성동",
+    "정자동",
+    "용봉동",
+    "궁동",
+    "송도동",
+]
 
 CARD_COMPANIES = {
     # canonical: (printed variants, BIN prefixes)
@@ -151,40 +334,184 @@ CARD_COMPANIES = {
     "NH농협": (["NH농협카드", "농협카드", "NH카드", "NH농협"], ["5461", "9411", "4854"]),
 }
 
-CAFE_CHAINS = ["스타벅스", "투썸플레이스", "이디야커피", "메가MGC커피", "빽다방", "할리스", "컴포즈커피", "폴바셋",
-               "커피빈", "파스쿠찌"]
-CAFE_ITEMS = [("아메리카노(ICE)", 4500), ("아메리카노(HOT)", 4100), ("카페라떼", 5000), ("바닐라라떼", 5500),
-              ("카푸치노", 5000), ("자몽에이드", 5800), ("녹차라떼", 5600), ("아이스티", 3800), ("콜드브루", 4900),
-              ("카라멜마끼아또", 5900), ("치즈케이크", 6500), ("크로와상", 3800), ("티라미수", 6900), ("베이글", 3500),
-              ("초코쿠키", 2800), ("딸기스무디", 6300), ("샷추가", 500), ("디카페인 아메리카노", 4800)]
-RESTAURANT_ITEMS = [("김치찌개", 8000), ("된장찌개", 8000), ("제육볶음", 9000), ("삼겹살(200g)", 15000),
-                    ("공기밥", 1000), ("소주", 5000), ("맥주", 5000), ("콜라", 2000), ("사이다", 2000), ("물냉면", 9000),
-                    ("갈비탕", 12000), ("비빔밥", 9000), ("떡볶이", 4500), ("순대", 4500), ("김밥", 3500),
-                    ("짜장면", 7000), ("짬뽕", 8000), ("탕수육(중)", 18000), ("후라이드치킨", 20000),
-                    ("양념치킨", 21000), ("돼지갈비(1인)", 16000), ("부대찌개(2인)", 22000), ("계란말이", 7000),
-                    ("해물파전", 15000), ("막걸리", 5000), ("칼국수", 8500), ("수육(소)", 25000), ("라면", 4000)]
-RESTAURANT_SUFFIX = ["식당", "칼국수", "갈비", "김밥", "분식", "순대국", "한정식", "손짜장", "치킨", "감자탕", "해장국"]
-MART_ITEMS = [  # name, price, tax-free
-    ("삼다수 2L*6", 5980, False), ("서울우유 1L", 2980, False), ("신라면(5입)", 4480, False), ("새우깡", 1500, False),
-    ("코카콜라 1.5L", 3200, False), ("종이컵(50입)", 2500, False), ("나무젓가락100입", 3000, False),
-    ("물티슈 100매", 2000, False), ("종량제봉투20L", 5000, False), ("건전지AA 4입", 5500, False),
-    ("포카칩", 1700, False), ("초코파이(12입)", 5280, False), ("햇반 210g", 1680, False), ("칠성사이다 1.5L", 3100, False),
-    ("키친타올", 4900, False), ("일회용접시(20)", 3500, False), ("고무장갑", 2900, False), ("참치캔 150g", 2480, False),
-    ("사과 1.5kg", 12900, True), ("바나나", 4980, True), ("계란 30구", 8990, True), ("두부 300g", 1800, True),
-    ("양파 1.5kg", 3980, True), ("대파 1단", 2980, True), ("삼겹살 600g", 15900, True), ("방울토마토", 6980, True),
-    ("귤 2kg", 9900, True), ("상추", 2480, True), ("쌀 4kg", 15800, True), ("생수 500ml", 600, False),
-    ("A4용지 500매", 5900, False), ("매직 12색", 6000, False), ("풍선(50입)", 4500, False), ("박스테이프", 1800, False),
+CAFE_CHAINS = [
+    "스타벅스",
+    "투썸플레이스",
+    "이디야커피",
+    "메가MGC커피",
+    "빽다방",
+    "할리스",
+    "컴포즈커피",
+    "폴바셋",
+    "커피빈",
+    "파스쿠찌",
 ]
-MART_NAMES = ["{w}마트", "{w}할인마트", "(주){w}유통", "GS25 {d}점", "CU {d}점", "세븐일레븐 {d}점", "이마트24 {d}점",
-              "홈플러스 익스프레스 {d}점", "롯데마트 {d}점", "다이소 {d}점", "{w}문구", "{w}슈퍼", "농협하나로마트 {d}점"]
-SLIP_NAMES = ["(주){w}인쇄", "{w}인쇄", "{w}기획", "{w}컨벤션", "(주){w}렌탈", "{w}스포츠", "{w}꽃집", "{w}문구",
-              "{w}식당", "{w}갈비", "{w}노래연습장", "{w}PC방", "{w}떡집", "{w}사진관", "{w}현수막", "(주){w}관광"]
-SIMPLE_NAMES = ["{w}철물", "{w}문구", "{w}꽃집", "{w}떡집", "{w}분식", "{w}인쇄", "{w}현수막", "{w}상회", "{w}수산",
-                "{w}정육점", "{w}과일", "{w}기념품"]
-SIMPLE_ITEMS = [("현수막", 35000), ("꽃다발", 30000), ("백설기(1되)", 25000), ("떡(3kg)", 45000), ("명찰", 1500),
-                ("볼펜", 500), ("전지", 800), ("테이프", 1500), ("과일바구니", 50000), ("생수(박스)", 8000),
-                ("김밥", 3000), ("현수막 거치대", 15000), ("포스터 인쇄", 2000), ("기념품(컵)", 7000), ("화분", 25000),
-                ("멀티탭", 12000), ("수산물(회)", 60000), ("돼지고기(근)", 18000)]
+CAFE_ITEMS = [
+    ("아메리카노(ICE)", 4500),
+    ("아메리카노(HOT)", 4100),
+    ("카페라떼", 5000),
+    ("바닐라라떼", 5500),
+    ("카푸치노", 5000),
+    ("자몽에이드", 5800),
+    ("녹차라떼", 5600),
+    ("아이스티", 3800),
+    ("콜드브루", 4900),
+    ("카라멜마끼아또", 5900),
+    ("치즈케이크", 6500),
+    ("크로와상", 3800),
+    ("티라미수", 6900),
+    ("베이글", 3500),
+    ("초코쿠키", 2800),
+    ("딸기스무디", 6300),
+    ("샷추가", 500),
+    ("디카페인 아메리카노", 4800),
+]
+RESTAURANT_ITEMS = [
+    ("김치찌개", 8000),
+    ("된장찌개", 8000),
+    ("제육볶음", 9000),
+    ("삼겹살(200g)", 15000),
+    ("공기밥", 1000),
+    ("소주", 5000),
+    ("맥주", 5000),
+    ("콜라", 2000),
+    ("사이다", 2000),
+    ("물냉면", 9000),
+    ("갈비탕", 12000),
+    ("비빔밥", 9000),
+    ("떡볶이", 4500),
+    ("순대", 4500),
+    ("김밥", 3500),
+    ("짜장면", 7000),
+    ("짬뽕", 8000),
+    ("탕수육(중)", 18000),
+    ("후라이드치킨", 20000),
+    ("양념치킨", 21000),
+    ("돼지갈비(1인)", 16000),
+    ("부대찌개(2인)", 22000),
+    ("계란말이", 7000),
+    ("해물파전", 15000),
+    ("막걸리", 5000),
+    ("칼국수", 8500),
+    ("수육(소)", 25000),
+    ("라면", 4000),
+]
+RESTAURANT_SUFFIX = [
+    "식당",
+    "칼국수",
+    "갈비",
+    "김밥",
+    "분식",
+    "순대국",
+    "한정식",
+    "손짜장",
+    "치킨",
+    "감자탕",
+    "해장국",
+]
+MART_ITEMS = [  # name, price, tax-free
+    ("삼다수 2L*6", 5980, False),
+    ("서울우유 1L", 2980, False),
+    ("신라면(5입)", 4480, False),
+    ("새우깡", 1500, False),
+    ("코카콜라 1.5L", 3200, False),
+    ("종이컵(50입)", 2500, False),
+    ("나무젓가락100입", 3000, False),
+    ("물티슈 100매", 2000, False),
+    ("종량제봉투20L", 5000, False),
+    ("건전지AA 4입", 5500, False),
+    ("포카칩", 1700, False),
+    ("초코파이(12입)", 5280, False),
+    ("햇반 210g", 1680, False),
+    ("칠성사이다 1.5L", 3100, False),
+    ("키친타올", 4900, False),
+    ("일회용접시(20)", 3500, False),
+    ("고무장갑", 2900, False),
+    ("참치캔 150g", 2480, False),
+    ("사과 1.5kg", 12900, True),
+    ("바나나", 4980, True),
+    ("계란 30구", 8990, True),
+    ("두부 300g", 1800, True),
+    ("양파 1.5kg", 3980, True),
+    ("대파 1단", 2980, True),
+    ("삼겹살 600g", 15900, True),
+    ("방울토마토", 6980, True),
+    ("귤 2kg", 9900, True),
+    ("상추", 2480, True),
+    ("쌀 4kg", 15800, True),
+    ("생수 500ml", 600, False),
+    ("A4용지 500매", 5900, False),
+    ("매직 12색", 6000, False),
+    ("풍선(50입)", 4500, False),
+    ("박스테이프", 1800, False),
+]
+MART_NAMES = [
+    "{w}마트",
+    "{w}할인마트",
+    "(주){w}유통",
+    "GS25 {d}점",
+    "CU {d}점",
+    "세븐일레븐 {d}점",
+    "이마트24 {d}점",
+    "홈플러스 익스프레스 {d}점",
+    "롯데마트 {d}점",
+    "다이소 {d}점",
+    "{w}문구",
+    "{w}슈퍼",
+    "농협하나로마트 {d}점",
+]
+SLIP_NAMES = [
+    "(주){w}인쇄",
+    "{w}인쇄",
+    "{w}기획",
+    "{w}컨벤션",
+    "(주){w}렌탈",
+    "{w}스포츠",
+    "{w}꽃집",
+    "{w}문구",
+    "{w}식당",
+    "{w}갈비",
+    "{w}노래연습장",
+    "{w}PC방",
+    "{w}떡집",
+    "{w}사진관",
+    "{w}현수막",
+    "(주){w}관광",
+]
+SIMPLE_NAMES = [
+    "{w}철물",
+    "{w}문구",
+    "{w}꽃집",
+    "{w}떡집",
+    "{w}분식",
+    "{w}인쇄",
+    "{w}현수막",
+    "{w}상회",
+    "{w}수산",
+    "{w}정육점",
+    "{w}과일",
+    "{w}기념품",
+]
+SIMPLE_ITEMS = [
+    ("현수막", 35000),
+    ("꽃다발", 30000),
+    ("백설기(1되)", 25000),
+    ("떡(3kg)", 45000),
+    ("명찰", 1500),
+    ("볼펜", 500),
+    ("전지", 800),
+    ("테이프", 1500),
+    ("과일바구니", 50000),
+    ("생수(박스)", 8000),
+    ("김밥", 3000),
+    ("현수막 거치대", 15000),
+    ("포스터 인쇄", 2000),
+    ("기념품(컵)", 7000),
+    ("화분", 25000),
+    ("멀티탭", 12000),
+    ("수산물(회)", 60000),
+    ("돼지고기(근)", 18000),
+]
 
 
 def person(rng: random.Random) -> str:
@@ -235,8 +562,11 @@ def make_store(rng: random.Random, kind: str) -> Store:
     elif kind == "restaurant":
         r = rng.random()
         if r < 0.2:
-            name, branch, chain = rng.choice(["김밥천국", "본죽", "교촌치킨", "BBQ치킨", "홍콩반점0410", "명륜진사갈비"]), \
-                f"{d}점", True
+            name, branch, chain = (
+                rng.choice(["김밥천국", "본죽", "교촌치킨", "BBQ치킨", "홍콩반점0410", "명륜진사갈비"]),
+                f"{d}점",
+                True,
+            )
         elif r < 0.3:
             name, branch = f"(주){w}푸드", None
         else:
@@ -253,7 +583,11 @@ def make_store(rng: random.Random, kind: str) -> Store:
     else:  # card slips, cash receipts: anything
         r = rng.random()
         if r < 0.25:
-            name, branch, chain = rng.choice(CAFE_CHAINS + ["GS25", "CU", "다이소", "교보문고", "올리브영"]), f"{d}점", True
+            name, branch, chain = (
+                rng.choice([*CAFE_CHAINS, "GS25", "CU", "다이소", "교보문고", "올리브영"]),
+                f"{d}점",
+                True,
+            )
         else:
             name, branch = rng.choice(SLIP_NAMES).format(w=w), None
     addr, area = address(rng)
@@ -292,7 +626,9 @@ class Money:
     """A receipt-wide way of printing amounts."""
 
     def __init__(self, rng: random.Random, yen_ok: bool = True):
-        self.style = rng.choice(["plain", "plain", "won", "won_space", "sign"] if yen_ok else ["plain", "won", "won_space"])
+        self.style = rng.choice(
+            ["plain", "plain", "won", "won_space", "sign"] if yen_ok else ["plain", "won", "won_space"]
+        )
 
     def __call__(self, v: int, bare: bool = False) -> str:
         s = f"{v:,}"
@@ -338,8 +674,15 @@ class Printer:
             return font(self.bold, size), 0
         return font(self.regular, size), (max(1, size // 22) if bold else 0)
 
-    def seg(self, text: str, bold: bool = False, wide: float = 1.0, tall: float = 1.0, spacing: int = 0,
-            scale: float = 1.0) -> Image.Image:
+    def seg(
+        self,
+        text: str,
+        bold: bool = False,
+        wide: float = 1.0,
+        tall: float = 1.0,
+        spacing: int = 0,
+        scale: float = 1.0,
+    ) -> Image.Image:
         f, stroke = self._font(bold, scale)
         asc, desc = f.getmetrics()
         h = asc + desc + 2 * stroke
@@ -357,7 +700,9 @@ class Printer:
         else:
             d.text((stroke, stroke), text, font=f, fill=255, stroke_width=stroke, stroke_fill=255)
         if wide != 1.0 or tall != 1.0:
-            img = img.resize((max(1, round(img.width * wide)), max(1, round(img.height * tall))), Image.BILINEAR)
+            img = img.resize(
+                (max(1, round(img.width * wide)), max(1, round(img.height * tall))), Image.Resampling.BILINEAR
+            )
         return img
 
     def fits(self, text: str, width: int, **kw) -> bool:
@@ -472,8 +817,14 @@ def empty_truth(kind: str) -> dict:
 
 
 def store_truth(t: dict, s: Store) -> None:
-    t.update(store_name=s.store_name, branch=s.branch, biz_no=s.biz_no, representative=s.representative,
-             phone=s.phone, address=s.address)
+    t.update(
+        store_name=s.store_name,
+        branch=s.branch,
+        biz_no=s.biz_no,
+        representative=s.representative,
+        phone=s.phone,
+        address=s.address,
+    )
 
 
 def card_details(rng: random.Random) -> tuple[str, str, str, str, str]:
@@ -484,17 +835,23 @@ def card_details(rng: random.Random) -> tuple[str, str, str, str, str]:
     bin4 = rng.choice(bins)
     d2 = f"{rng.randint(0, 99):02d}"
     last4 = f"{rng.randint(0, 9999):04d}"
-    masked = rng.choice([
-        f"{bin4}-{d2}**-****-{last4}",
-        f"{bin4}-{d2}**-****-{last4[:3]}*",
-        f"{bin4}{d2}******{last4}",
-        f"{bin4}-****-****-{last4}",
-        f"{bin4} {d2}** **** {last4}",
-        f"****-****-****-{last4}",
-    ])
+    masked = rng.choice(
+        [
+            f"{bin4}-{d2}**-****-{last4}",
+            f"{bin4}-{d2}**-****-{last4[:3]}*",
+            f"{bin4}{d2}******{last4}",
+            f"{bin4}-****-****-{last4}",
+            f"{bin4} {d2}** **** {last4}",
+            f"****-****-****-{last4}",
+        ]
+    )
     months = rng.choice([0, 0, 0, 0, 0, 2, 3, 3, 6, 12])
     installment = "일시불" if months == 0 else f"{months}개월"
-    approval = f"{rng.randint(0, 99_999_999):08d}" if rng.random() < 0.3 else str(rng.randint(10_000_000, 99_999_999))
+    approval = (
+        f"{rng.randint(0, 99_999_999):08d}"
+        if rng.random() < 0.3
+        else str(rng.randint(10_000_000, 99_999_999))
+    )
     return company, printed, masked, installment, approval
 
 
@@ -508,25 +865,38 @@ def print_installment(inst: str, rng: random.Random) -> str:
 # ----------------------------------------------------------------------------------------------------------
 # layouts
 
+
 def layout_card_slip(rng: random.Random) -> tuple[np.ndarray, dict]:
     t = empty_truth("card_slip")
     s = make_store(rng, "card_slip")
     store_truth(t, s)
-    total = rng.choice([rng.randint(3, 120) * 1000, rng.randint(50, 2000) * 100, rng.randint(10, 80) * 10_000])
+    total = rng.choice(
+        [rng.randint(3, 120) * 1000, rng.randint(50, 2000) * 100, rng.randint(10, 80) * 10_000]
+    )
     if rng.random() < 0.3:
         total += rng.choice([500, 300, 900, 50])
     vat = vat_of(total)
     company, printed_co, masked, inst, approval = card_details(rng)
     when = random_datetime(rng)
     when_s, when_iso = fmt_datetime(when, rng)
-    t.update(total=total, vat=vat, supply_amount=total - vat, card_company=company, card_number=masked,
-             installment=inst, approval_no=approval, datetime=when_iso)
+    t.update(
+        total=total,
+        vat=vat,
+        supply_amount=total - vat,
+        card_company=company,
+        card_number=masked,
+        installment=inst,
+        approval_no=approval,
+        datetime=when_iso,
+    )
     money = Money(rng)
     p = new_printer(rng, narrow=rng.random() < 0.5)
     inst_s = print_installment(inst, rng)
     colon = rng.choice([":", " :", "", ": "])
     layout = rng.choice(["labels", "labels", "stacked", "compact"])
-    title = rng.choice(["카드매출전표", "신용카드 매출전표", "신용승인", "카 드 매 출 전 표", "[신용승인]", "IC신용승인"])
+    title = rng.choice(
+        ["카드매출전표", "신용카드 매출전표", "신용승인", "카 드 매 출 전 표", "[신용승인]", "IC신용승인"]
+    )
     p.center(title, bold=True, wide=rng.choice([1.0, 1.4, 1.8]), tall=rng.choice([1.0, 1.5]))
     if rng.random() < 0.6:
         p.center(rng.choice(["(고객용)", "[고객용]", "회원용", "(카드사 보관용)"]))
@@ -540,13 +910,25 @@ def layout_card_slip(rng: random.Random) -> tuple[np.ndarray, dict]:
             p.left(s.printed, bold=rng.random() < 0.5)
         else:
             p.row((f"가맹점명{colon}", "l", None), (s.printed, "l", x2))
-        p.row((rng.choice(["사업자번호", "사업자등록번호", "사업자No"]) + colon, "l", None),
-              (s.biz_no, "r" if rng.random() < 0.5 else "l", None if rng.random() < 0.5 else p.margin + int(p.size * 7.2)))
+        p.row(
+            (rng.choice(["사업자번호", "사업자등록번호", "사업자No"]) + colon, "l", None),
+            (
+                s.biz_no,
+                "r" if rng.random() < 0.5 else "l",
+                None if rng.random() < 0.5 else p.margin + int(p.size * 7.2),
+            ),
+        )
         if rng.random() < 0.5:
-            p.row((rng.choice(["대표자", "대표자명", "대 표 자"]) + colon, "l", None), (s.representative, "l", x2),
-                  ("TEL " + s.phone, "r", None))
+            p.row(
+                (rng.choice(["대표자", "대표자명", "대 표 자"]) + colon, "l", None),
+                (s.representative, "l", x2),
+                ("TEL " + s.phone, "r", None),
+            )
         else:
-            p.row((rng.choice(["대표자", "대표자명", "대 표 자"]) + colon, "l", None), (s.representative, "l", x2))
+            p.row(
+                (rng.choice(["대표자", "대표자명", "대 표 자"]) + colon, "l", None),
+                (s.representative, "l", x2),
+            )
             p.row((rng.choice(["전화번호", "연락처", "TEL"]) + colon, "l", None), (s.phone, "l", x2))
         p.wrap(rng.choice(["주소", "주    소", "가맹점주소"]) + colon + " " + s.address)
         if rng.random() < 0.6:
@@ -598,8 +980,12 @@ def layout_card_slip(rng: random.Random) -> tuple[np.ndarray, dict]:
         if rng.random() < 0.4:
             p.lr(rng.choice(["봉사료", "봉 사 료"]), money(0))
         big = rng.random() < 0.5
-        p.lr(lab_total, money(total), lstyle={"bold": big},
-             vstyle={"bold": big, "wide": 1.5 if big else 1.0, "spacing": rng.choice([0, 0, 8])})
+        p.lr(
+            lab_total,
+            money(total),
+            lstyle={"bold": big},
+            vstyle={"bold": big, "wide": 1.5 if big else 1.0, "spacing": rng.choice([0, 0, 8])},
+        )
     p.rule(ruler)
     if layout != "compact":
         merchant_block()
@@ -623,15 +1009,23 @@ def layout_cash_receipt(rng: random.Random) -> tuple[np.ndarray, dict]:
     vat = vat_of(total)
     when = random_datetime(rng)
     when_s, when_iso = fmt_datetime(when, rng)
-    approval = str(rng.randint(100_000_000, 999_999_999)) if rng.random() < 0.65 else f"{rng.randint(0, 99_999_999):08d}"
+    approval = (
+        str(rng.randint(100_000_000, 999_999_999))
+        if rng.random() < 0.65
+        else f"{rng.randint(0, 99_999_999):08d}"
+    )
     t.update(total=total, vat=vat, supply_amount=total - vat, approval_no=approval, datetime=when_iso)
     money = Money(rng)
     p = new_printer(rng, narrow=rng.random() < 0.5)
     purpose = rng.choice(["소득공제", "지출증빙"])
     colon = rng.choice([":", " :", ""])
     ruler = rng.choice(["-", "=", "solid", "."])
-    p.center(rng.choice(["현금영수증", "현 금 영 수 증", "[현금영수증]"]), bold=True, wide=rng.choice([1.0, 1.5, 1.8]),
-             tall=rng.choice([1.0, 1.4]))
+    p.center(
+        rng.choice(["현금영수증", "현 금 영 수 증", "[현금영수증]"]),
+        bold=True,
+        wide=rng.choice([1.0, 1.5, 1.8]),
+        tall=rng.choice([1.0, 1.4]),
+    )
     p.center(f"({purpose})" if rng.random() < 0.6 else f"현금({purpose})")
     p.rule(ruler)
     top = rng.random() < 0.5
@@ -648,8 +1042,14 @@ def layout_cash_receipt(rng: random.Random) -> tuple[np.ndarray, dict]:
         merchant()
         p.rule(ruler)
     p.row((f"거래일시{colon}", "l", None), (when_s, "l", x2))
-    ident = rng.choice([f"010-****-{rng.randint(0, 9999):04d}", f"010****{rng.randint(0, 9999):04d}",
-                        f"{rng.randint(100, 899)}-{rng.randint(10, 99)}-*****", "1234-****-****-5678"])
+    ident = rng.choice(
+        [
+            f"010-****-{rng.randint(0, 9999):04d}",
+            f"010****{rng.randint(0, 9999):04d}",
+            f"{rng.randint(100, 899)}-{rng.randint(10, 99)}-*****",
+            "1234-****-****-5678",
+        ]
+    )
     p.row((f"식별번호{colon}", "l", None), (ident, "l", x2))
     if rng.random() < 0.5:
         p.left(f"승인번호{colon}")
@@ -660,7 +1060,11 @@ def layout_cash_receipt(rng: random.Random) -> tuple[np.ndarray, dict]:
     p.rule(ruler)
     p.lr(rng.choice(["공급가액", "과세물품", "공급가"]), money(total - vat))
     p.lr(rng.choice(["부가세", "부 가 세", "세액"]), money(vat))
-    p.lr(rng.choice(["합계", "합 계", "총금액", "거래금액"]), money(total), vstyle={"bold": True, "wide": rng.choice([1.0, 1.6])})
+    p.lr(
+        rng.choice(["합계", "합 계", "총금액", "거래금액"]),
+        money(total),
+        vstyle={"bold": True, "wide": rng.choice([1.0, 1.6])},
+    )
     p.rule(ruler)
     if not top:
         merchant()
@@ -685,12 +1089,20 @@ def layout_pos(rng: random.Random, kind: str) -> tuple[np.ndarray, dict]:
     if kind == "mart":
         for name, price, free in pick_items(rng, MART_ITEMS, rng.randint(6, 22)):
             q = rng.choice([1, 1, 1, 1, 2, 2, 3, 4])
-            items.append({"name": name, "quantity": q, "unit_price": price, "amount": q * price, "free": free})
+            items.append(
+                {"name": name, "quantity": q, "unit_price": price, "amount": q * price, "free": free}
+            )
     else:
         pool = CAFE_ITEMS if kind == "cafe" else RESTAURANT_ITEMS
         for name, price in pick_items(rng, pool, rng.randint(1, 7)):
-            q = rng.choice([1, 1, 1, 2, 2, 3, 4, 5]) if kind == "restaurant" else rng.choice([1, 1, 2, 2, 3, 5])
-            items.append({"name": name, "quantity": q, "unit_price": price, "amount": q * price, "free": False})
+            q = (
+                rng.choice([1, 1, 1, 2, 2, 3, 4, 5])
+                if kind == "restaurant"
+                else rng.choice([1, 1, 2, 2, 3, 5])
+            )
+            items.append(
+                {"name": name, "quantity": q, "unit_price": price, "amount": q * price, "free": False}
+            )
     gross = sum(i["amount"] for i in items)
     taxfree = sum(i["amount"] for i in items if i["free"])
     discount = 0
@@ -703,9 +1115,14 @@ def layout_pos(rng: random.Random, kind: str) -> tuple[np.ndarray, dict]:
     taxable = total - taxfree
     vat = vat_of(taxable)
     supply = None if taxfree else total - vat
-    t.update(total=total, vat=vat, supply_amount=supply,
-             items=[{k: i[k] for k in ("name", "quantity", "unit_price", "amount")} for i in items],
-             discount=discount or None, service_charge=service or None)
+    t.update(
+        total=total,
+        vat=vat,
+        supply_amount=supply,
+        items=[{k: i[k] for k in ("name", "quantity", "unit_price", "amount")} for i in items],
+        discount=discount or None,
+        service_charge=service or None,
+    )
     when = random_datetime(rng)
     when_s, when_iso = fmt_datetime(when, rng)
     t["datetime"] = when_iso
@@ -727,22 +1144,32 @@ def layout_pos(rng: random.Random, kind: str) -> tuple[np.ndarray, dict]:
         p.left(f"{s.biz_no}  {s.representative}")
         p.left(f"Tel. {s.phone}")
     p.wrap(s.address)
-    pos_line = rng.choice([f"[매출] {when_s}", f"판매일: {when_s}", when_s, f"{when_s}  POS:{rng.randint(1, 9):02d}"])
+    pos_line = rng.choice(
+        [f"[매출] {when_s}", f"판매일: {when_s}", when_s, f"{when_s}  POS:{rng.randint(1, 9):02d}"]
+    )
     p.left(pos_line)
     if rng.random() < 0.5:
         p.left(f"영수증번호: {rng.randint(1, 9):02d}-{rng.randint(1, 9999):04d}   계산원: {person(rng)}")
     p.rule(ruler)
 
     # items
-    style = rng.choice(["two_line", "one_line", "qty_x"]) if kind == "mart" else rng.choice(["one_line", "one_line", "qty_x"])
+    style = (
+        rng.choice(["two_line", "one_line", "qty_x"])
+        if kind == "mart"
+        else rng.choice(["one_line", "one_line", "qty_x"])
+    )
     c_amount = p.right
     c_qty = p.right - int(p.size * 5.6)
     c_price = p.right - int(p.size * 8.6)
     if style == "qty_x":
         p.lr(rng.choice(["상품명", "메뉴", "품명"]), "금액")
     else:
-        p.row((rng.choice(["상 품 명", "상품명", "품명", "메뉴"]), "l", None), ("단가", "r", c_price),
-              ("수량", "r", c_qty), ("금액", "r", c_amount))
+        p.row(
+            (rng.choice(["상 품 명", "상품명", "품명", "메뉴"]), "l", None),
+            ("단가", "r", c_price),
+            ("수량", "r", c_qty),
+            ("금액", "r", c_amount),
+        )
     p.rule(ruler)
     for n, it in enumerate(items, 1):
         mark = ("*" if rng.random() < 0.8 else "#") if it["free"] else ""
@@ -751,20 +1178,33 @@ def layout_pos(rng: random.Random, kind: str) -> tuple[np.ndarray, dict]:
         if style == "two_line":
             p.left(f"{n:03d} {name}" if rng.random() < 0.7 else f"{n:02d} {name}")
             code = "880" + "".join(str(rng.randint(0, 9)) for _ in range(10))
-            p.row((code, "l", p.margin + p.size), (money(it["unit_price"], bare=True), "r", c_price),
-                  (str(it["quantity"]), "r", c_qty), (money(it["amount"], bare=True), "r", c_amount))
+            p.row(
+                (code, "l", p.margin + p.size),
+                (money(it["unit_price"], bare=True), "r", c_price),
+                (str(it["quantity"]), "r", c_qty),
+                (money(it["amount"], bare=True), "r", c_amount),
+            )
         elif style == "one_line":
             if p.fits(name, nums_x - p.margin - p.size):
-                p.row((name, "l", None), (money(it["unit_price"], bare=True), "r", c_price),
-                      (str(it["quantity"]), "r", c_qty), (money(it["amount"], bare=True), "r", c_amount))
+                p.row(
+                    (name, "l", None),
+                    (money(it["unit_price"], bare=True), "r", c_price),
+                    (str(it["quantity"]), "r", c_qty),
+                    (money(it["amount"], bare=True), "r", c_amount),
+                )
             else:
                 p.left(name)
-                p.row((money(it["unit_price"], bare=True), "r", c_price), (str(it["quantity"]), "r", c_qty),
-                      (money(it["amount"], bare=True), "r", c_amount))
+                p.row(
+                    (money(it["unit_price"], bare=True), "r", c_price),
+                    (str(it["quantity"]), "r", c_qty),
+                    (money(it["amount"], bare=True), "r", c_amount),
+                )
         else:
             p.left(name)
-            p.row((f"{money(it['unit_price'], bare=True)} x {it['quantity']}", "l", p.margin + 2 * p.size),
-                  (money(it["amount"], bare=True), "r", None))
+            p.row(
+                (f"{money(it['unit_price'], bare=True)} x {it['quantity']}", "l", p.margin + 2 * p.size),
+                (money(it["amount"], bare=True), "r", None),
+            )
     p.rule(ruler)
     if kind == "mart" and rng.random() < 0.6:
         p.lr("총 품목 수량", str(sum(i["quantity"] for i in items)))
@@ -783,8 +1223,12 @@ def layout_pos(rng: random.Random, kind: str) -> tuple[np.ndarray, dict]:
         p.left(total_label, bold=True)
         p.row((money(total), "r", None, {"bold": True, "wide": 1.8, "tall": 1.6}))
     else:
-        p.lr(total_label, money(total), lstyle={"bold": True, "wide": 1.3},
-             vstyle={"bold": True, "wide": rng.choice([1.0, 1.5, 2.0]), "spacing": rng.choice([0, 0, 6])})
+        p.lr(
+            total_label,
+            money(total),
+            lstyle={"bold": True, "wide": 1.3},
+            vstyle={"bold": True, "wide": rng.choice([1.0, 1.5, 2.0]), "spacing": rng.choice([0, 0, 6])},
+        )
     p.rule(ruler)
     # payment
     if rng.random() < 0.65:
@@ -816,9 +1260,17 @@ def layout_pos(rng: random.Random, kind: str) -> tuple[np.ndarray, dict]:
     p.rule(ruler)
     if rng.random() < 0.5:
         p.left(f"포인트 적립: {total // 100:,}P  누적: {rng.randint(1000, 30000):,}P")
-    p.wrap(rng.choice(["교환/환불은 영수증 지참 시 7일 이내 가능합니다.", "감사합니다. 또 오세요!",
-                       "*** 이용해 주셔서 감사합니다 ***", "주차는 2시간 무료입니다.",
-                       "영수증을 지참하시면 교환 및 환불이 가능합니다."]))
+    p.wrap(
+        rng.choice(
+            [
+                "교환/환불은 영수증 지참 시 7일 이내 가능합니다.",
+                "감사합니다. 또 오세요!",
+                "*** 이용해 주셔서 감사합니다 ***",
+                "주차는 2시간 무료입니다.",
+                "영수증을 지참하시면 교환 및 환불이 가능합니다.",
+            ]
+        )
+    )
     if rng.random() < 0.5:
         p.barcode(rng.randint(40, 60))
     return p.finish(t), t
@@ -869,8 +1321,12 @@ def layout_simple(rng: random.Random) -> tuple[np.ndarray, dict]:
     write(L + 20, 108, rng.choice(["", "", "총학생회", "동아리연합회", "청년부", "OO초 동창회"]))
     put((L, 140), "No.", anchor="la")
     y0 = 170
-    rows = [("사업자등록번호", s.biz_no), ("상       호", s.store_name), ("사업장소재지", s.address),
-            ("업       태", rng.choice(["소매", "도소매", "서비스", "음식"]))]
+    rows = [
+        ("사업자등록번호", s.biz_no),
+        ("상       호", s.store_name),
+        ("사업장소재지", s.address),
+        ("업       태", rng.choice(["소매", "도소매", "서비스", "음식"])),
+    ]
     rh = 52
     d.rectangle([L, y0, R, y0 + rh * 4], outline=form_ink, width=2)
     d.line([(L + 34, y0), (L + 34, y0 + rh * 4)], fill=form_ink, width=1)
@@ -918,8 +1374,14 @@ def layout_simple(rng: random.Random) -> tuple[np.ndarray, dict]:
     d.line([(L, y1 + 35), (R, y1 + 35)], fill=form_ink, width=1)
     put((L + 100, y1 + 18), "작성년월일", anchor="mm")
     put(((mx + R) // 2, y1 + 18), "공급대가총액", anchor="mm")
-    date_s = rng.choice([f"{when:%Y. %m. %d.}", f"{when.year}.{when.month}.{when.day}", f"{when:%y}년 {when.month}월 {when.day}일",
-                         f"{when.year}년 {when.month}월 {when.day}일"])
+    date_s = rng.choice(
+        [
+            f"{when:%Y. %m. %d.}",
+            f"{when.year}.{when.month}.{when.day}",
+            f"{when:%y}년 {when.month}월 {when.day}일",
+            f"{when.year}년 {when.month}월 {when.day}일",
+        ]
+    )
     write(L + 12, y1 + 62, date_s)
     write(mx + 16, y1 + 62, rng.choice(["₩", "￦", ""]) + f"{total:,}" + rng.choice(["", "-", "원"]))
     y2 = y1 + 90
@@ -979,7 +1441,9 @@ def background(nrng: np.random.Generator, rng: random.Random, h: int, w: int, ki
         img = base[None, None, :] + (lowfreq(nrng, h, w, 5) * 20)[..., None]
     elif kind == "cloth":
         g = rng.randint(70, 190)
-        base = np.array([g + rng.randint(-25, 25), g + rng.randint(-20, 20), g + rng.randint(-25, 25)], np.float32)
+        base = np.array(
+            [g + rng.randint(-25, 25), g + rng.randint(-20, 20), g + rng.randint(-25, 25)], np.float32
+        )
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
         weave = (np.sin(xx * 1.3) + np.sin(yy * 1.3)) * 6
         img = base[None, None, :] + weave[..., None] + (lowfreq(nrng, h, w, 6) * 20)[..., None]
@@ -990,7 +1454,9 @@ def background(nrng: np.random.Generator, rng: random.Random, h: int, w: int, ki
     return np.clip(img, 0, 255)
 
 
-def paper_from_ink(ink: np.ndarray, rng: random.Random, nrng: np.random.Generator, fade: float | None) -> np.ndarray:
+def paper_from_ink(
+    ink: np.ndarray, rng: random.Random, nrng: np.random.Generator, fade: float | None
+) -> np.ndarray:
     """Thermal paper RGB from an ink mask; fade < 1 lightens the print unevenly, with streaks."""
     h, w = ink.shape
     a = ink.astype(np.float32) / 255.0
@@ -1000,7 +1466,7 @@ def paper_from_ink(ink: np.ndarray, rng: random.Random, nrng: np.random.Generato
         streaks = np.ones(w, np.float32)
         for _ in range(rng.randint(0, 4)):
             x = rng.randint(0, w - 4)
-            streaks[x:x + rng.randint(1, 6)] *= rng.uniform(0.2, 0.7)
+            streaks[x : x + rng.randint(1, 6)] *= rng.uniform(0.2, 0.7)
         strength = strength * field * streaks[None, :]
     paper = np.array([rng.randint(240, 252), rng.randint(239, 250), rng.randint(232, 246)], np.float32)
     ink_col = np.array([rng.randint(10, 45)] * 3, np.float32)
@@ -1028,8 +1494,15 @@ def torn_mask(rng: random.Random, h: int, w: int) -> np.ndarray:
     return mask
 
 
-def photograph(paper: np.ndarray, rng: random.Random, nrng: np.random.Generator, clean: bool,
-               severity: str, torn: bool = True, text_px: int = 40) -> tuple[Image.Image, dict]:
+def photograph(
+    paper: np.ndarray,
+    rng: random.Random,
+    nrng: np.random.Generator,
+    clean: bool,
+    severity: str,
+    torn: bool = True,
+    text_px: int = 40,
+) -> tuple[Image.Image, dict]:
     """Lay the paper on a table and take a phone photo of it. text_px: the paper's font size in pixels."""
     deg: dict = {"clean": clean, "severity": None if clean else severity}
     ph, pw = paper.shape[:2]
@@ -1060,8 +1533,10 @@ def photograph(paper: np.ndarray, rng: random.Random, nrng: np.random.Generator,
         c[1, 0] *= 1 - k
         c[2, 0] *= 1 + k
         c[3, 0] *= 1 + k
-        c += np.array([[rng.uniform(-1, 1) * persp * pw2, rng.uniform(-1, 1) * persp * ph2] for _ in range(4)],
-                      np.float32)
+        c += np.array(
+            [[rng.uniform(-1, 1) * persp * pw2, rng.uniform(-1, 1) * persp * ph2] for _ in range(4)],
+            np.float32,
+        )
     th = math.radians(angle)
     rot = np.array([[math.cos(th), -math.sin(th)], [math.sin(th), math.cos(th)]], np.float32)
     c = c @ rot.T
@@ -1074,7 +1549,9 @@ def photograph(paper: np.ndarray, rng: random.Random, nrng: np.random.Generator,
     dst = (c + off).astype(np.float32)
     M = cv2.getPerspectiveTransform(src, dst)
     warped = cv2.warpPerspective(small, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
-    alpha = cv2.warpPerspective(mask, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0).astype(np.float32) / 255
+    alpha = (
+        cv2.warpPerspective(mask, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0).astype(np.float32) / 255
+    )
 
     img = background(nrng, rng, H, W, bg_kind)
     if not clean:  # paper's drop shadow
@@ -1128,7 +1605,9 @@ def photograph(paper: np.ndarray, rng: random.Random, nrng: np.random.Generator,
                 ang = rng.uniform(0, 180)
                 kern = np.zeros((ln, ln), np.float32)
                 kern[ln // 2, :] = 1
-                kern = cv2.warpAffine(kern, cv2.getRotationMatrix2D((ln / 2 - 0.5, ln / 2 - 0.5), ang, 1), (ln, ln))
+                kern = cv2.warpAffine(
+                    kern, cv2.getRotationMatrix2D((ln / 2 - 0.5, ln / 2 - 0.5), ang, 1), (ln, ln)
+                )
                 kern /= kern.sum()
                 img = cv2.filter2D(img, -1, kern)
                 deg["blur"] = {"type": "motion", "length": ln, "angle": round(ang, 1)}
@@ -1245,8 +1724,9 @@ def write_special(out: Path, seed: int = DEFAULT_SEED) -> list[str]:
     except Exception as exc:  # pragma: no cover - depends on libheif's encoder
         notes.append(f"HEIC not written: {exc}")
     sideways.save(out / "sideways_receipt.jpg", "JPEG", quality=70, exif=exif.tobytes())
-    (out / "sideways_receipt.json").write_text(truth_json({**truth, "source": f"receipts/{stem}.jpg",
-                                                           "exif_orientation": 6}), encoding="utf-8")
+    (out / "sideways_receipt.json").write_text(
+        truth_json({**truth, "source": f"receipts/{stem}.jpg", "exif_orientation": 6}), encoding="utf-8"
+    )
     notes.append("sideways_receipt.jpg")
     # 2. a two-page PDF, one receipt per page
     pages, truths = [], []
@@ -1255,8 +1735,9 @@ def write_special(out: Path, seed: int = DEFAULT_SEED) -> list[str]:
         pages.append(Image.open(io.BytesIO(jp)).convert("RGB"))
         truths.append({**tr, "source": f"receipts/{st}.jpg"})
     pages[0].save(out / "two_receipts.pdf", "PDF", resolution=150, save_all=True, append_images=pages[1:])
-    (out / "two_receipts.json").write_text(json.dumps({"pages": truths}, ensure_ascii=False, indent=2) + "\n",
-                                           encoding="utf-8")
+    (out / "two_receipts.json").write_text(
+        json.dumps({"pages": truths}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     notes.append("two_receipts.pdf")
     # 3. a photo with no text: an empty table
     rng = random.Random(f"{seed}-notext")

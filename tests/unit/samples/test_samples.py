@@ -16,8 +16,23 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 RECEIPTS = SAMPLES / "receipts"
 SPECIAL = SAMPLES / "special"
 KEYS = {
-    "store_name", "branch", "biz_no", "representative", "phone", "address", "datetime", "total", "supply_amount",
-    "vat", "card_company", "card_number", "installment", "approval_no", "items", "evidence_type", "kind",
+    "store_name",
+    "branch",
+    "biz_no",
+    "representative",
+    "phone",
+    "address",
+    "datetime",
+    "total",
+    "supply_amount",
+    "vat",
+    "card_company",
+    "card_number",
+    "installment",
+    "approval_no",
+    "items",
+    "evidence_type",
+    "kind",
     "degradations",
 }
 EVIDENCE_TYPES = {"card_slip", "cash_receipt", "tax_invoice", "simple_receipt", "statement", "receipt"}
@@ -64,7 +79,9 @@ def test_ground_truth_is_consistent(path: Path):
     for key in MONEY_KEYS:
         assert t.get(key) is None or (isinstance(t[key], int) and t[key] >= 0), key
     assert isinstance(t["total"], int) and t["total"] > 0
-    assert t["biz_no"] is None or (re.fullmatch(r"\d{3}-\d{2}-\d{5}", t["biz_no"]) and gen.biz_no_valid(t["biz_no"]))
+    assert t["biz_no"] is None or (
+        re.fullmatch(r"\d{3}-\d{2}-\d{5}", t["biz_no"]) and gen.biz_no_valid(t["biz_no"])
+    )
     if t["supply_amount"] is not None and t["vat"] is not None:
         assert t["supply_amount"] + t["vat"] == t["total"]
     if t["vat"] is not None and t["supply_amount"] is not None:
@@ -73,7 +90,9 @@ def test_ground_truth_is_consistent(path: Path):
         for it in t["items"]:
             assert set(it) == {"name", "quantity", "unit_price", "amount"}
             assert it["name"] and it["quantity"] * it["unit_price"] == it["amount"]
-        net = sum(it["amount"] for it in t["items"]) - (t.get("discount") or 0) + (t.get("service_charge") or 0)
+        net = (
+            sum(it["amount"] for it in t["items"]) - (t.get("discount") or 0) + (t.get("service_charge") or 0)
+        )
         assert net == t["total"]
     if t["datetime"]:
         fmt = {10: "%Y-%m-%d", 16: "%Y-%m-%dT%H:%M", 19: "%Y-%m-%dT%H:%M:%S"}[len(t["datetime"])]
