@@ -16,7 +16,11 @@ from prometheus_client import generate_latest
 
 from components.accounts.controllers import AccountController
 from components.admin.controllers import AdminController
-from components.organisations.controllers import OrganisationController, OrganisationListController
+from components.organisations.controllers import (
+    InvitationController,
+    OrganisationController,
+    OrganisationListController,
+)
 from components.platform.logging import configure_logging
 from components.platform.queue import make_queue
 from components.ui.forms import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -166,7 +170,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             home, health_live, health_ready, metrics,
-            AccountController, OrganisationListController, OrganisationController, AdminController,
+            AccountController, OrganisationListController, InvitationController, OrganisationController,
+            AdminController,
             create_static_files_router(path="/static", directories=[STATIC], name="static",
                                        include_in_schema=False),
         ],

@@ -32,32 +32,50 @@ class OrganisationListController(Controller):
     async def create(self, request: Request[Any, Any, Any]) -> Response[str]:
         data = await form_data(request)
         try:
-            org_id = await services.create_organisation(current_user(request), data.get("name", ""),
-                                                        data.get("description", ""), address(request))
+            org_id = await services.create_organisation(
+                current_user(request), data.get("name", ""), data.get("description", ""), address(request)
+            )
         except ValidationFailed as exc:
             orgs = await services.my_organisations(current_user(request).id)
-            return render(request, "organisations/list.html", {"orgs": orgs, "form": data, "errors": exc.errors},
-                          block="create_form", status_code=422)
+            return render(
+                request,
+                "organisations/list.html",
+                {"orgs": orgs, "form": data, "errors": exc.errors},
+                block="create_form",
+                status_code=422,
+            )
         return redirect(request, f"/o/{org_id}", "단체를 만들었습니다. 이제 구성원을 초대하세요.")
 
-    @get("/invite/{token:str}", name="invitation_view", guards=[])
+
+class InvitationController(Controller):
+    """The invitation link itself is public: it asks a visitor to register or log in first."""
+
+    path = ""
+
+    @get("/invite/{token:str}", name="invitation_view")
     async def view_invitation(self, request: Request[Any, Any, Any], token: str) -> Response[str]:
         try:
             invitation = await services.find_invitation(token)
         except (NotFound, Conflict) as exc:
-            return render(request, "errors/error.html",
-                          {"status": 410, "title": "초대 링크를 사용할 수 없습니다", "message": exc.message},
-                          status_code=410)
+            return render(
+                request,
+                "errors/error.html",
+                {"status": 410, "title": "초대 링크를 사용할 수 없습니다", "message": exc.message},
+                status_code=410,
+            )
         return render(request, "organisations/invitation.html", {"invitation": invitation, "token": token})
 
-    @post("/invite/{token:str}", name="invitation_accept")
+    @post("/invite/{token:str}", name="invitation_accept", guards=[requires_login])
     async def accept(self, request: Request[Any, Any, Any], token: str) -> Response[str]:
         try:
             org_id = await services.accept_invitation(current_user(request), token, address(request))
         except (NotFound, Conflict) as exc:
-            return render(request, "errors/error.html",
-                          {"status": 410, "title": "초대 링크를 사용할 수 없습니다", "message": exc.message},
-                          status_code=410)
+            return render(
+                request,
+                "errors/error.html",
+                {"status": 410, "title": "초대 링크를 사용할 수 없습니다", "message": exc.message},
+                status_code=410,
+            )
         return redirect(request, f"/o/{org_id}", "단체에 가입했습니다.")
 
 
@@ -88,18 +106,36 @@ class OrganisationController(Controller):
             return await self._members_page(request, ctx, org_errors=exc.errors, org_form=data, status=422)
         return redirect(request, f"/o/{ctx.organisation_id}/members", "단체 정보를 저장했습니다.")
 
-    async def _members_page(self, request: Request[Any, Any, Any], ctx: OrgContext, *,
-                            invite_link: str | None = None, org_errors: dict[str, str] | None = None,
-                            org_form: dict[str, str] | None = None, invite_errors: dict[str, str] | None = None,
-                            status: int = 200, block: str | None = None) -> Response[str]:
+    async def _members_page(
+        self,
+        request: Request[Any, Any, Any],
+        ctx: OrgContext,
+        *,
+        invite_link: str | None = None,
+        org_errors: dict[str, str] | None = None,
+        org_form: dict[str, str] | None = None,
+        invite_errors: dict[str, str] | None = None,
+        status: int = 200,
+        block: str | None = None,
+    ) -> Response[str]:
         org = await services.get_organisation(ctx)
-        return render(request, "organisations/members.html", {
-            "ctx": ctx, "org": org, "members": await services.members(ctx),
-            "invitations": await services.open_invitations(ctx) if ctx.can("org.invite") else [],
-            "role_choices": ROLE_CHOICES, "invite_link": invite_link,
-            "org_form": org_form or {"name": org["name"], "description": org["description"]},
-            "org_errors": org_errors or {}, "invite_errors": invite_errors or {},
-        }, status_code=status, block=block)
+        return render(
+            request,
+            "organisations/members.html",
+            {
+                "ctx": ctx,
+                "org": org,
+                "members": await services.members(ctx),
+                "invitations": await services.open_invitations(ctx) if ctx.can("org.invite") else [],
+                "role_choices": ROLE_CHOICES,
+                "invite_link": invite_link,
+                "org_form": org_form or {"name": org["name"], "description": org["description"]},
+                "org_errors": org_errors or {},
+                "invite_errors": invite_errors or {},
+            },
+            status_code=status,
+            block=block,
+        )
 
     @get("/members", name="org_members")
     async def members(self, request: Request[Any, Any, Any], ctx: OrgContext) -> Response[str]:
@@ -109,23 +145,32 @@ class OrganisationController(Controller):
     async def invite(self, request: Request[Any, Any, Any], ctx: OrgContext) -> Response[str]:
         data = await form_data(request)
         try:
-            token = await services.create_invitation(ctx, data.get("role", ""), data.get("note", ""),
-                                                     request.app.state.settings.auth.invitation_days)
+            token = await services.create_invitation(
+                ctx,
+                data.get("role", ""),
+                data.get("note", ""),
+                request.app.state.settings.auth.invitation_days,
+            )
         except ValidationFailed as exc:
-            return await self._members_page(request, ctx, invite_errors=exc.errors, status=422, block="invite")
+            return await self._members_page(
+                request, ctx, invite_errors=exc.errors, status=422, block="invite"
+            )
         link = f"{request.app.state.settings.app.base_url.rstrip('/')}/invite/{token}"
         flash_now(request, "초대 링크를 만들었습니다. 한 번만 보여 드리니 지금 복사해 전달하세요.", "success")
         # The link is shown once, in this response only (the table keeps just its hash).
         return await self._members_page(request, ctx, invite_link=link, block="invite")
 
     @post("/invitations/{invitation_id:int}/revoke", name="org_invite_revoke")
-    async def revoke(self, request: Request[Any, Any, Any], ctx: OrgContext, invitation_id: int) -> Response[str]:
+    async def revoke(
+        self, request: Request[Any, Any, Any], ctx: OrgContext, invitation_id: int
+    ) -> Response[str]:
         await services.revoke_invitation(ctx, invitation_id)
         return redirect(request, f"/o/{ctx.organisation_id}/members", "초대를 취소했습니다.")
 
     @post("/members/{membership_id:int}/role", name="org_member_role")
-    async def change_role(self, request: Request[Any, Any, Any], ctx: OrgContext,
-                          membership_id: int) -> Response[str]:
+    async def change_role(
+        self, request: Request[Any, Any, Any], ctx: OrgContext, membership_id: int
+    ) -> Response[str]:
         data = await form_data(request)
         try:
             await services.change_role(ctx, membership_id, data.get("role", ""))
@@ -135,7 +180,9 @@ class OrganisationController(Controller):
         return redirect(request, f"/o/{ctx.organisation_id}/members", "역할을 바꿨습니다.")
 
     @post("/members/{membership_id:int}/remove", name="org_member_remove")
-    async def remove(self, request: Request[Any, Any, Any], ctx: OrgContext, membership_id: int) -> Response[str]:
+    async def remove(
+        self, request: Request[Any, Any, Any], ctx: OrgContext, membership_id: int
+    ) -> Response[str]:
         try:
             await services.remove_member(ctx, membership_id)
         except Conflict as exc:
