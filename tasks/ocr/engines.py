@@ -111,7 +111,8 @@ def _detect_and_crop(backend: RapidBackend, image: Image.Image) -> tuple[list[np
     small, back = pp.fit_side(bgr, backend.max_side)
     boxes = backend.detect(small)
     crops = [pp.crop_line(small, b) for b in boxes]
-    crops = backend.classify(crops)
+    # no 180° line classifier: on receipts it turned upright Hangul lines upside down (the page itself
+    # is made upright from EXIF before we get here)
     return boxes, crops, back
 
 
@@ -249,6 +250,43 @@ def tesseract_lines(crops: list[np.ndarray], *, cmd: str, timeout: float) -> lis
 NUMRUN = re.compile(r"\d[\d,.\-:/*]*\d|\d")
 
 
+def respace(d: str, h: str) -> str:
+    """Put the word spacing of reading `h` into reading `d` (rapidocr drops spaces: "2026-09-14 18:30:14
+    30224109" comes out as "2026-09-14 18:30:1430224109"), aligning the two character by character."""
+    import difflib
+
+    dn = d.replace(" ", "")
+    hn, spaces = [], set()
+    for ch in h:
+        if ch == " ":
+            spaces.add(len(hn))
+        else:
+            hn.append(ch)
+    if not dn or not spaces:
+        return d
+    sm = difflib.SequenceMatcher(None, dn, "".join(hn), autojunk=False)
+    cut = set()
+    for i, j, n in sm.get_matching_blocks():
+        for k in range(n):
+            if (j + k) in spaces and i + k > 0:
+                cut.add(i + k)
+    # a space in h between two matched blocks: put it at the start of the second block
+    for a, b in zip(sm.get_matching_blocks(), sm.get_matching_blocks()[1:], strict=False):
+        if b[2] and any(a[1] + a[2] <= s_ <= b[1] for s_ in spaces) and b[0] > 0:
+            cut.add(b[0])
+    out: list[str] = []
+    for i, ch in enumerate(dn):
+        if i in cut:
+            left = "".join(out)
+            # between two digits only where it ends a time or a thousands group ("18:30:14 3022..",
+            # "2,500 2"), never inside an ID ("02-3408-1 234")
+            if not (ch.isdigit() and left[-1:].isdigit()) or re.search(
+                    r"(\d{1,2}:\d{2}(:\d{2})?|[,.]\d{3}|\d{6,}|\d{2,4}[-./]\d{1,2}[-./]\d{1,2})$", left) or re.match(r"\d{6,}", dn[i:]):
+                out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
 def merge_readings(digits_text: str, hangul_text: str, digits_conf: float = 1.0) -> str:
     """One line from two readings: Hangul from `hangul_text`, digit runs from `digits_text` where the
     two agree on how many digit runs there are; otherwise whichever reading suits the line."""
@@ -260,8 +298,8 @@ def merge_readings(digits_text: str, hangul_text: str, digits_conf: float = 1.0)
     if re.sub(r"\D", "", d) == re.sub(r"\D", "", h) and not HAN.search(h):
         return h  # same digits: keep the reading with Hangul and word spacing
     if not HANGUL.search(h):
-        # no Hangul in the line: the ONNX reader is better at digits and Latin
-        return d if not HAN.search(d) else h
+        # no Hangul in the line: the ONNX reader is better at digits and Latin (with h's spacing)
+        return respace(d, h) if not HAN.search(d) else h
     druns, hruns = NUMRUN.findall(d), NUMRUN.findall(h)
     if druns and len(druns) == len(hruns):
         pairs = iter(list(zip(druns, hruns, strict=True)))

@@ -214,10 +214,11 @@ def _label_re(words: list[str]) -> re.Pattern:
 
 LABELS: dict[str, list[str]] = {
     "total_paid": ["결제금액", "결제 금액", "받을금액", "받은금액", "청구금액", "승인금액", "결제액", "총결제금액",
-                   "결제합계", "실결제금액", "판매금액합계"],
+                   "결제합계", "실결제금액", "판매금액합계", "거래금액", "공급대가총액", "공급대가 총액", "영수금액",
+                   "합계금액(부가세포함)"],
     "total": ["합계금액", "총합계", "총 합계", "총금액", "총액", "합계", "합 계", "TOTAL", "판매합계", "판매총액",
               "매출합계", "총구매액", "구매금액", "금액합계", "계"],
-    "total_pay_line": ["신용카드", "카드결제", "현금결제", "신용승인", "현금", "카드"],
+    "total_pay_line": ["신용카드", "카드결제", "현금결제", "신용승인", "현금", "카드", "공급대가"],
     "supply_amount": ["공급가액", "공급가", "공급금액", "과세물품가액", "과세물품", "과세금액", "과세가액",
                       "과세매출", "과세공급가액", "물품가액"],
     "vat": ["부가가치세", "부가세액", "부가세", "부 가 세", "세액", "VAT", "V.A.T", "부가서"],
@@ -230,7 +231,7 @@ LABELS: dict[str, list[str]] = {
     "address": ["사업장소재지", "사업장주소", "소재지", "주소", "ADDR"],
     "datetime": ["거래일시", "거래일자", "거래일", "승인일시", "승인일자", "판매일시", "판매일자", "판매일",
                  "매출일시", "매출일자", "매출일", "결제일시", "결제일자", "발행일시", "발행일자", "발행일",
-                 "작성일자", "작성일", "일시", "일자", "날짜", "DATE"],
+                 "작성일자", "작성일", "작성년월일", "작성 년월일", "일시", "일자", "날짜", "DATE"],
     "card_company": ["카드종류", "카드사명", "카드사", "카드명", "매입사", "발급사", "카드구분"],
     "card_number": ["카드번호", "카드NO", "CARD NO", "카드 No"],
     "installment": ["할부개월", "할부기간", "할부"],
@@ -273,7 +274,8 @@ CARD_COMPANIES = [
 TITLE_WORDS = re.compile(
     r"영수증|매출전표|전표|신용승인|승인정보|카드|고객용|가맹점용|보관용|공급받는자|공급자용|세금계산서|"
     r"거래명세|명세서|명세표|재발행|주문서|주문번호|결제|정보|IC\b|POS|포스|감사합니다|환영|welcome|receipt|"
-    r"invoice|현금|간이|교환|환불|No\.|번호|일시|^\W*$",
+    r"invoice|현금|간이|교환|환불|No\.|번호|일시|^\W*$|영수[증중층]|승인|[(\[].*용[)\]]|회원용|고객용|기간|소재지|"
+    r"사업장|귀하|공급자|매출|주문|테이블|table|POS|계산원|담당",
     re.IGNORECASE,
 )
 ADDRESS_RE = re.compile(
@@ -414,27 +416,41 @@ def parse_phone(text: str) -> tuple[str, int] | None:
 
 
 CARD_RE = re.compile(
-    r"(?<![\d*])(\d{4})\s?-?\s?([\d*xX#]{2,4})\s?-?\s?([\d*xX#]{2,4})\s?-?\s?([\d*xX#]{2,4})(?![\d*])"
+    r"(?<![\d*#%])([\d*#%xX]{4})([\s-]?)([\d*#%xX]{1,6})[\s-]?([\d*#%xX]{1,6})[\s-]?(\d{4}|\d{3}[*#%xX]|\d{2}[*#%xX]{2})"
+    r"(?![\d*#%])"
 )
 
 
 def parse_card(text: str) -> tuple[str, int] | None:
+    """A card number, always masked: as printed ("4518-42**-****-1234", "451842******1234",
+    "4518 42** **** 1234"), with blurred mask characters (#, %, x) read as '*'."""
     for m in CARD_RE.finditer(text):
-        body = "".join(m.groups())
-        if not 14 <= len(body) <= 16:
+        g1, sep, g2, g3, g4 = m.groups()
+        raw = [re.sub(r"[#%xX]", "*", g) for g in (g1, g2, g3, g4)]
+        n = sum(len(g) for g in raw)
+        digits = sum(c.isdigit() for c in "".join(raw))
+        if digits < 4 or not raw[0][:1].isdigit() and raw[0] != "****":
             continue
-        masked = re.sub(r"[xX#]", "*", m.group(0))
-        masked = re.sub(r"\s", "", masked)
-        if "*" not in masked:
+        if not (14 <= n <= 20 or (sep and n >= 10 and "*" in raw[1] + raw[2])):
+            continue
+        if "*" not in "".join(raw):
             # never keep a full card number: mask the middle digits
-            digits = re.sub(r"\D", "", masked)
-            if len(digits) < 14:
+            full = "".join(raw)
+            if len(full) < 14:
                 continue
-            masked = digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
-            masked = "-".join(masked[i: i + 4] for i in range(0, len(masked), 4))
-        elif "-" not in masked and len(masked) == 16:
-            masked = "-".join(masked[i: i + 4] for i in range(0, 16, 4))
-        return masked, m.start()
+            raw = [full[:4], full[4:6] + "**", "****", full[-4:]]
+        if sep:
+            # printed in groups: the standard 4-4-4-4 (the blur merges or splits mask characters)
+            fixed = []
+            for g in raw[1:3]:
+                head = re.match(r"\d*", g).group(0)[:4]
+                fixed.append((head + "****")[:4])
+            out = sep.join([raw[0], *fixed, raw[3]])
+        else:
+            out = "".join(raw)
+            if n != 16:
+                continue
+        return out, m.start()
     return None
 
 
@@ -838,6 +854,8 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         biz_cands.append((c, ok))
     for ri, row, text in _all_readings(rows):
         for num, ok, pos in parse_biz_all(text):
+            if not re.match(r"\d{3}\s?[-.\s]\s?\d{2}\s?[-.\s]", text[pos:]):
+                continue  # ten digits in a row (an approval or card number) pass the checksum 1 time in 10
             seg = row.seg_at(pos) if text == row.text else row.segs[0]
             biz_cands.append((Cand(num, seg.conf * (0.9 if ok else 0.4), seg.box, ri, False, 1 if ok else -1), ok))
     biz_valid = [c for c, ok in biz_cands if ok]
@@ -899,8 +917,11 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
                     # looks like a phone number without dashes; accept only when bracketed
                     continue
                 seg = row.seg_at(m.start()) if text == row.text else row.segs[0]
+                # alone in its box, and every engine read the same number there
+                alone = any(any(re.fullmatch(r"\W*" + num + r"\W*", r_) for r_ in s_.readings)
+                            and all(num in compact(r_) for r_ in s_.readings) for s_ in row.segs)
                 appr.append(Cand(num, seg.conf * (0.8 if m.group(1) else 0.5), seg.box, ri, False,
-                                 1 if m.group(1) else 0))
+                                 2 if m.group(1) else (1 if alone else 0)))
     c = _best(appr)
     _set(rf.approval_no, c)
 
@@ -1040,7 +1061,8 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
     for c in tot:
         c.prio = 2
     sup = [c for c in lab("supply_amount") if c.value > 0]
-    vat = lab("vat", exclude_before=r"(면|비)$")
+    vat = [c for c in lab("vat", exclude_before=r"(면|비)$", exclude_after=r"(법|시행|제\s*\d|포함|별도)")
+           if c.value < 10_000_000]
     svc = lab("service_charge")
     dsc = lab("discount", exclude_after=r"(율|%|카드)")
     s_c, v_c = _best(sup), _best(vat)
@@ -1048,6 +1070,8 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         _set(rf.supply_amount, s_c)
     if v_c and (not s_c or v_c.value < s_c.value or v_c.value == 0):
         _set(rf.vat, v_c)
+    if s_c and rf.vat.value is None and s_c.value < 100:
+        rf.supply_amount = Field()
     _set(rf.service_charge, _best(svc))
     d = _best(dsc)
     if d and d.value > 0:
@@ -1094,7 +1118,8 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
             if rf.vat.value is None:
                 _set(rf.vat, Cand(v_val, v_seg.conf * 0.7, v_seg.box, v_row, False))
     if total is None:
-        pay = [c for c in lab("total_pay_line", exclude_after=r"(번호|사|종류|No|NO|승인번호)") if c.value >= 100]
+        pay = [c for c in lab("total_pay_line", exclude_after=r"(번호|사|종류|No|NO|승인번호|영수증|문의|소득|지출)")
+               if c.value >= 100]
         if pay:
             total = max(pay, key=lambda c: c.conf)
     if total is None and allam:
@@ -1113,6 +1138,12 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
             if lower:
                 v, ri, s = max(lower, key=lambda x: x[0])
                 total = Cand(v, s.conf * 0.4, s.box, ri, False)
+    s_v = (rf.supply_amount.value or 0) + (rf.vat.value or 0) + (rf.service_charge.value or 0)
+    if (rf.supply_amount.value and rf.vat.value and s_v in vals
+            and (total is None or (total.value != s_v and total.prio < 3
+                                   and total.value != s_v - (rf.discount.value or 0)))):
+        ri, sg = vals[s_v]
+        total = Cand(s_v, sg.conf * 0.8, sg.box, ri, False)
     if total is not None:
         _set(rf.total, total)
     # a VAT label read into the supply amount (or vice versa) is checked against the total
@@ -1159,16 +1190,50 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
                 end = ri
                 break
     items: list[Item] = []
+    pending: tuple[str, int] | None = None  # a name alone on its row, numbers on the next (mart layout)
+    pending_amt: tuple[str | None, int, int] | None = None  # a name with its amount, unit x qty below
+    unit_qty = re.compile(r"^\s*(\d{1,3}(?:[,.]\d{3})+|\d{2,7})\s*[x*«X×]\s*(\d{1,3})(?!\d)\s*"
+                          r"(?:(\d{1,3}(?:[,.]\d{3})+|\d{2,8})\s*원?)?\s*$")
     for ri in range(start, end):
         row = rows[ri]
         text = row.text
         if LRE["stop_items"].match(compact(text)) or parse_biz_all(text) or parse_phone(text) or parse_dates(text):
+            pending = None
             continue
         if parse_card(text) or LRE["approval_no"].search(text):
             continue
+        uq = unit_qty.match(text)
+        if uq and not uq.group(3):
+            unit, qty = int(re.sub(r"\D", "", uq.group(1))), int(uq.group(2))
+            # "name .... amount" on one row, "unit x qty" under it
+            if pending_amt and pending_amt[1] == unit * qty:
+                items.append(Item(pending_amt[0], qty, unit, pending_amt[1], row.segs[-1].conf,
+                                  rows[pending_amt[2]].segs[0].box))
+                pending_amt = None
+                pending = None
+                continue
+            if items and items[-1].unit_price is None and items[-1].amount == unit * qty:
+                items[-1].unit_price, items[-1].quantity = unit, qty
+                continue
+        if uq:
+            unit, qty = int(re.sub(r"\D", "", uq.group(1))), int(uq.group(2))
+            amount = int(re.sub(r"\D", "", uq.group(3))) if uq.group(3) else unit * qty
+            if unit * qty != amount and uq.group(3):
+                # trust the printed amount; the OCR may have lost a digit of the unit price
+                unit = amount // qty if qty and amount % qty == 0 else unit
+            name = clean_name(pending[0]) if pending else None
+            if name and (HAN.search(name) and not HANGUL.search(name)):
+                name = None
+            items.append(Item(name or None, qty, unit, amount, row.segs[-1].conf,
+                              rows[pending[1]].segs[0].box if pending else row.segs[0].box))
+            pending = None
+            continue
         m = re.search(r"(?:(?<=\s)|^)(-?\d{1,3}(?:[,.]\d{3})+|\d{3,7})\s*(?:원)?\s*$", text)
         if not m:
+            letters = sum(c.isalpha() for c in text)
+            pending = (text, ri) if letters >= 2 and not ANY_LABEL.match(text) else None
             continue
+        pending = None
         amount = int(re.sub(r"\D", "", m.group(1)))
         if amount <= 0:
             continue
@@ -1180,8 +1245,8 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
         toks = [int(re.sub(r"\D", "", t)) for t in nums.split() if re.sub(r"\D", "", t)]
         if len(toks) >= 2 and toks[-2] * toks[-1] == amount:
             unit, qty = toks[-2], toks[-1]
-        elif len(toks) >= 2 and toks[-1] * toks[-2] == amount:
-            qty, unit = toks[-2], toks[-1]
+            if qty > unit:
+                unit, qty = qty, unit
         elif len(toks) == 1 and toks[0] and amount % toks[0] == 0 and toks[0] <= 999 and amount // toks[0] >= 100:
             qty, unit = toks[0], amount // toks[0]
         elif len(toks) == 1 and toks[0] == amount:
@@ -1194,15 +1259,15 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
                 if sp:
                     unit, qty = sp
                     name = name[: g.start()]
-                    # a size like 1.5L glued in front: keep what is left of the name
         name = clean_name(name)
+        if unit is None or qty is None:
+            nm_ok = name if name and not (HAN.search(name) and not HANGUL.search(name)) else None
+            pending_amt = (nm_ok, amount, ri)
         if header is None and (unit is None or qty is None):
             continue  # without a header only rows whose numbers multiply out are items
-        if not name or len(compact(name)) < 1 or (HAN.search(name) and not HANGUL.search(name)):
-            name = name if name and not HAN.search(name) else None
+        if not name or (HAN.search(name) and not HANGUL.search(name)):
+            name = None
         if name and ANY_LABEL.match(name):
-            continue
-        if rf.total.value and amount == rf.total.value and not unit and len(items) == 0 and ri == end - 1:
             continue
         items.append(Item(name, qty, unit, amount, row.segs[-1].conf, row.segs[0].box))
     return items
@@ -1218,6 +1283,8 @@ def _evidence_type(all_text: str, all_compact: str, rf: ReceiptFields) -> Field:
         return Field("cash_receipt", 0.9)
     if re.search(r"간이영수증", c):
         return Field("simple_receipt", 0.9)
+    if re.search(r"영수[증중층](?!문의)", c) and re.search(r"공급받는자|귀하|정히영수|영수\(?청구\)?함|위금액을", c):
+        return Field("simple_receipt", 0.75)
     if re.search(r"매출전표|카드전표|신용승인|카드영수증|신용카드매출", c):
         return Field("card_slip", 0.85)
     if rf.card_number.value or rf.card_company.value or rf.installment.value:

@@ -108,13 +108,27 @@ def skew_angle(boxes: list[Box]) -> float:
     return float(np.median(angles))
 
 
+def normalise_crop(g: np.ndarray) -> np.ndarray:
+    """Dark text on a white background with full contrast (faded thermal print, grey paper): the paper
+    (a high percentile) becomes white, the ink (a low one) black."""
+    g = grey(g)
+    lo, hi = np.percentile(g, 3), np.percentile(g, 85)
+    if np.median(g) < (lo + hi) / 2 - 10:  # light text on a dark background: invert
+        g = 255 - g
+        lo, hi = np.percentile(g, 3), np.percentile(g, 85)
+    if hi - lo < 8:
+        return np.full_like(g, 255)
+    out = (g.astype(np.float32) - lo) * (255.0 / (hi - lo))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
 def stack_crops(crops: list[np.ndarray], height: int = 40, gap: int = 18, margin: int = 16
                 ) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Grey line crops, height-normalised, stacked into one page (one Tesseract call for all lines).
     Returns the page and each crop's (top, bottom) row span."""
     norm = []
     for c in crops:
-        g = grey(c)
+        g = normalise_crop(c)
         f = height / max(1, g.shape[0])
         interp = cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
         g = cv2.resize(g, (max(2, round(g.shape[1] * f)), height), interpolation=interp)

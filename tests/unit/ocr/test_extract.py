@@ -223,7 +223,11 @@ def test_dates():
 
 def test_card_number_masked():
     assert parse_card("4518-42**-****-1234")[0] == "4518-42**-****-1234"
-    assert parse_card("451842XXXXXX1234")[0] == "4518-42**-****-1234"
+    # kept as printed; blurred mask characters read as '*'
+    assert parse_card("451842XXXXXX1234")[0] == "451842******1234"
+    assert parse_card("4119-#-##-2132")[0] == "4119-****-****-2132"
+    assert parse_card("9430 91** **** 0972")[0] == "9430 91** **** 0972"
+    assert parse_card("010****8144") is None  # a masked phone number (현금영수증 식별번호)
     # a full card number is never kept
     assert "*" in parse_card("4518-4212-3456-1234")[0]
 
