@@ -16,6 +16,7 @@ from prometheus_client import generate_latest
 
 from components.accounts.controllers import AccountController
 from components.admin.controllers import AdminController
+from components.events.controllers import EventController
 from components.organisations.controllers import (
     InvitationController,
     OrganisationController,
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             home, health_live, health_ready, metrics,
             AccountController, OrganisationListController, InvitationController, OrganisationController,
             AdminController,
+            EventController,
             create_static_files_router(path="/static", directories=[STATIC], name="static",
                                        include_in_schema=False),
         ],
