@@ -1427,9 +1427,13 @@ def lowfreq(nrng: np.random.Generator, h: int, w: int, cells: int = 6) -> np.nda
 def background(nrng: np.random.Generator, rng: random.Random, h: int, w: int, kind: str) -> np.ndarray:
     if kind == "wood":
         base = np.array([rng.randint(110, 170), rng.randint(75, 115), rng.randint(40, 70)], np.float32)
-        yy = np.arange(h, dtype=np.float32)[:, None]
-        grain = np.sin(yy / rng.uniform(4, 12) + 3 * lowfreq(nrng, h, w, 4)) * 12
-        tex = grain + lowfreq(nrng, h, w, 8) * 30 - 15
+        streaks = cv2.resize(
+            nrng.random((max(2, h // 3), 6), dtype=np.float32), (w, h), interpolation=cv2.INTER_CUBIC
+        )
+        waves = np.sin(
+            np.arange(h, dtype=np.float32)[:, None] / rng.uniform(3, 9) + 4 * lowfreq(nrng, h, w, 4)
+        )
+        tex = (streaks - 0.5) * 30 + waves * 5 + lowfreq(nrng, h, w, 8) * 24 - 12
         img = base[None, None, :] + tex[..., None]
     elif kind == "laminate":
         g = rng.randint(170, 225)
@@ -1494,6 +1498,39 @@ def torn_mask(rng: random.Random, h: int, w: int) -> np.ndarray:
     return mask
 
 
+def bend_paper(
+    paper: np.ndarray, mask: np.ndarray, rng: random.Random, deg: dict
+) -> tuple[np.ndarray, np.ndarray]:
+    """Paper is not flat: a receipt keeps the curl of its roll and the crease where it was folded."""
+    h, w = mask.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    map_x, map_y = xx.copy(), yy.copy()
+    shade = np.ones((h, w), np.float32)
+    if rng.random() < 0.6:
+        # text lines bow a little (paper held at the sides / curled across)
+        amp = rng.uniform(0.004, 0.02) * w * rng.choice([-1, 1])
+        u = 2 * xx / w - 1
+        map_y = map_y + amp * (u * u - 1 / 3)
+        deg["curl"] = round(float(amp) / w, 4)
+    if rng.random() < 0.35:
+        # a crease: the lower part slightly shifted and tilted, shading along the fold
+        y0 = rng.uniform(0.25, 0.75) * h
+        shift = rng.uniform(1, 4) * rng.choice([-1, 1])
+        below = 1 / (1 + np.exp(np.clip(-(yy - y0) / 3, -50, 50)))
+        map_x = map_x - shift * below
+        d = rng.uniform(0.05, 0.15)
+        shade *= (
+            1 - d * np.exp(-(((yy - y0) / 4) ** 2)) + 0.5 * d * np.tanh((yy - y0) / 25) * rng.choice([-1, 1])
+        )
+        deg["fold"] = round(float(y0) / h, 3)
+    if "curl" not in deg and "fold" not in deg:
+        return paper, mask
+    bent = cv2.remap(paper, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    bent = np.clip(bent.astype(np.float32) * shade[..., None], 0, 255).astype(np.uint8)
+    bmask = cv2.remap(mask, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return bent, bmask
+
+
 def photograph(
     paper: np.ndarray,
     rng: random.Random,
@@ -1507,7 +1544,7 @@ def photograph(
     deg: dict = {"clean": clean, "severity": None if clean else severity}
     ph, pw = paper.shape[:2]
     tall_paper = ph / pw > 2.3
-    long_side = rng.choice([1280, 1440, 1600]) if not tall_paper else rng.choice([1600, 1800])
+    long_side = rng.choice([1280, 1440, 1600]) if not tall_paper else rng.choice([1800, 2000, 2200])
     aspect = 9 / 16 if tall_paper and rng.random() < 0.6 else 3 / 4
     H, W = long_side, int(long_side * aspect)
     bg_kind = "scanner" if clean else rng.choice(["wood", "wood", "laminate", "laminate", "dark", "cloth"])
@@ -1519,6 +1556,8 @@ def photograph(
     edge = torn_mask(rng, ph, pw) if torn else np.full((ph, pw), 255, np.uint8)
     mask = cv2.resize(edge, (pw2, ph2), interpolation=cv2.INTER_AREA)
     deg["paper_scale"] = round(s, 3)
+    if not clean:
+        small, mask = bend_paper(small, mask, rng, deg)
 
     angle = 0.0 if clean else rng.triangular(-10, 10, 0) * (0.5 if severity == "mild" else 1.0)
     persp = 0.0 if clean or rng.random() < 0.25 else rng.uniform(0.01, 0.04 if severity == "mild" else 0.08)
@@ -1591,6 +1630,15 @@ def photograph(
             light *= 1 - depth * smf
             deg["shadow"] = {"side": side, "depth": round(depth, 3)}
         img *= light[..., None]
+        if rng.random() < 0.15:
+            # glare: a washed-out spot where a lamp reflects off glossy thermal paper
+            gx, gy = rng.uniform(0.25, 0.75) * W, rng.uniform(0.2, 0.8) * H
+            sig = rng.uniform(0.05, 0.12) * W
+            g = rng.uniform(0.2, 0.4 if severity == "mild" else 0.6)
+            yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+            blob = g * np.exp(-((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * sig * sig)) * alpha
+            img = img + 255 * blob[..., None]
+            deg["glare"] = round(g, 3)
         # warm/cool colour cast of indoor light
         cast = np.array([rng.uniform(0.93, 1.05), 1.0, rng.uniform(0.88, 1.04)], np.float32)
         img *= cast[None, None, :]
@@ -1618,10 +1666,11 @@ def photograph(
     out = np.clip(img, 0, 255).astype(np.uint8)
     if not clean and rng.random() < {"mild": 0.1, "medium": 0.25, "hard": 0.5}[severity]:
         f = rng.uniform(720, 1000) / max(W, H)  # a messenger-compressed photo: 720-1000 px long side
-        f = max(f, 11 / (text_px * s))  # but with letters at least ~11 px high
+        f = max(f, 13 / (text_px * s))  # but with letters at least ~13 px high
         if f < 0.95:
             out = cv2.resize(out, (round(W * f), round(H * f)), interpolation=cv2.INTER_AREA)
             deg["low_res"] = round(f, 3)
+    deg["text_px"] = round(text_px * s * deg.get("low_res", 1.0), 1)  # font size in the photo, pixels
     pil = Image.fromarray(out, "RGB")
     quality = 88 if clean else rng.randint(20, 60)
     deg["size"] = list(pil.size)
