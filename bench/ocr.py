@@ -3,7 +3,7 @@
 
     make bench-ocr                                   # all available engines, all samples
     .venv/bin/python bench/ocr.py --engines rapidocr,combined --limit 20 --json /tmp/bench.json
-    .venv/bin/python bench/ocr.py --kinds card_slip,cash_receipt --by-kind
+    .venv/bin/python bench/ocr.py --kinds card_slip,cash_receipt --by-kind --misses approval_no
 
 Each engine runs in its own subprocess (so peak RSS is per engine): the engine is created once
 (``tasks.ocr.engines.get_engine``), warmed up on the first image, then every sample is decoded with
@@ -13,10 +13,10 @@ CLI are reported separately as "child peak RSS").
 
 Scoring (per field, over the samples whose ground truth is not null): exact match after normalising
 formatting (digits only for 사업자등록번호/전화/승인번호, [0-9*] for card numbers, months for 할부, canonical
-카드사, whitespace-free address); 상호 counts when difflib similarity >= 0.8 (against the name, or the name
-with its 지점); 거래일시 compared to the minute (to the day where the receipt prints only a date); items as
-the share of ground-truth item amounts found among the extracted items' amounts. Benchmarks report, they
-never assert: nothing here fails on a slow or inaccurate engine.
+카드사, whitespace-free address). 상호 counts when difflib similarity >= 0.8 (against the name, or the name
+with its 지점; spaces and (주)/주식회사 ignored). 거래일시 is compared to the minute (to the day where the
+receipt prints only a date). Items: the share of ground-truth item amounts found among the extracted
+items' amounts. Benchmarks report, they never assert: nothing here fails on a slow or inaccurate engine.
 """
 
 from __future__ import annotations
@@ -162,6 +162,11 @@ def _int(v) -> int | None:
         return None
 
 
+def _bare_name(v) -> str:
+    """Store name without spaces and company-form marks: (주)한빛인쇄 ~ 주식회사 한빛인쇄 ~ 한빛인쇄."""
+    return re.sub(r"\(주\)|㈜|주식회사|\(유\)|[\s,]", "", str(v))
+
+
 def norm_card_company(v) -> str | None:
     if v is None:
         return None
@@ -215,12 +220,12 @@ def field_correct(name: str, truth: dict, pred: dict) -> bool:
     if p is None or p == "":
         return False
     if name == "store_name":
-        names = {_nospace(t)}
+        names = {_bare_name(t)}
         if truth.get("branch"):
-            names.add(_nospace(f"{t}{truth['branch']}"))
-        preds = {_nospace(p)}
+            names.add(_bare_name(f"{t}{truth['branch']}"))
+        preds = {_bare_name(p)}
         if pred.get("branch"):
-            preds.add(_nospace(f"{p}{pred['branch']}"))
+            preds.add(_bare_name(f"{p}{pred['branch']}"))
         return max(similarity(a, b) for a in names for b in preds) >= 0.8
     if name in ("biz_no", "phone", "approval_no"):
         return _digits(t) == _digits(p)
@@ -385,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", type=Path, default=SAMPLES, help="folder of NNN_kind.jpg + .json")
     ap.add_argument("--json", type=Path, help="write the full results (per image too) here")
     ap.add_argument("--by-kind", action="store_true", help="also print key fields per sample kind")
+    ap.add_argument("--misses", help="list the samples where this field was wrong: truth vs. extracted")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per engine")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
@@ -458,6 +464,20 @@ def main(argv: list[str] | None = None) -> int:
         f", {os.cpu_count()} CPUs, OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', '1')}\n"
     )
     print(markdown(summaries, args.by_kind))
+    if args.misses:
+        for sm in summaries:
+            print(f"\n{sm['engine']}: misses on {args.misses}")
+            for rec in sm["samples"]:
+                if rec["correct"].get(args.misses) is False:
+                    truth = truths[rec["sample"]].get(args.misses)
+                    got = rec["pred"].get(args.misses)
+                    if args.misses == "items":
+                        truth = [it["amount"] for it in truth or []]
+                        got = [it.get("amount") for it in got or [] if isinstance(it, dict)]
+                    print(
+                        f"  {rec['sample']}: want {truth!r} got {got!r}"
+                        + (f" ({rec['error']})" if rec["error"] else "")
+                    )
     if args.json:
         args.json.write_text(
             json.dumps({"samples": len(files), "engines": summaries}, ensure_ascii=False, indent=1),
