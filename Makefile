@@ -15,6 +15,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
+# torch (CPU build, 2.13.0 lies on our machines) only for the recogniser's training smoke test.
+TRAIN_STAMP := $(VENV)/.installed-train
+$(TRAIN_STAMP): $(STAMP)
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q 'torch==2.13.0'
+	@touch $(TRAIN_STAMP)
+
 venv: $(STAMP)
 
 deps:
@@ -23,7 +29,7 @@ deps:
 run: deps $(STAMP)  ## web + worker (+ embedded PostgreSQL when DATABASE_URL is unset)
 	$(PY) scripts/dev.py
 
-test: $(STAMP)  ## the whole suite against a real PostgreSQL (embedded unless DATABASE_URL is set)
+test: $(TRAIN_STAMP)  ## the whole suite against a real PostgreSQL (embedded unless DATABASE_URL is set)
 	@WITH_BROWSER=1 bash scripts/system-deps.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 

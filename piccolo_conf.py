@@ -3,12 +3,11 @@
 Piccolo reads `DB` at import time; the URL comes from the environment at that moment.
 """
 
+import os
 from urllib.parse import unquote, urlparse
 
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
-
-import os
 
 
 def database_url() -> str:
@@ -42,5 +41,6 @@ APP_REGISTRY = AppRegistry(
         "components.accounts.piccolo_app",
         "components.organisations.piccolo_app",
         "components.events.piccolo_app",
+        "components.receipts.piccolo_app",
     ]
 )

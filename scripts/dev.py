@@ -25,15 +25,31 @@ def main() -> int:
     env.setdefault("OMP_THREAD_LIMIT", "1")
     if not env.get("DATABASE_URL"):
         subprocess.run([PY, "scripts/devdb.py", "start"], check=True)
-    subprocess.run([PY, "-m", "piccolo.main", "migrations", "forwards", "all"], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PY, "-m", "piccolo.main", "migrations", "forwards", "all"],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     if env.get("CHONGMU_DEMO") == "1":
         subprocess.run([PY, "-m", "components.demo"], check=False, env=env)
     host = env.get("CHONGMU_HOST", "127.0.0.1")
     port = env.get("CHONGMU_PORT", "8000")
     web = subprocess.Popen(
-        [PY, "-m", "granian", "--interface", "asgi", "--host", host, "--port", port,
-         "--workers", env.get("CHONGMU_WEB_WORKERS", "1"), "web.asgi:app"],
+        [
+            PY,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--host",
+            host,
+            "--port",
+            port,
+            "--workers",
+            env.get("CHONGMU_WEB_WORKERS", "1"),
+            "web.asgi:app",
+        ],
         env=env,
     )
     worker = subprocess.Popen([PY, "-m", "saq", "tasks.worker.settings", "--quiet"], env=env)

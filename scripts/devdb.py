@@ -52,9 +52,23 @@ def _run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
 def _psql(sql: str, db: str = "postgres") -> subprocess.CompletedProcess[str]:
     psql = _bindir() / "psql"
     return subprocess.run(
-        [str(psql), "-h", "127.0.0.1", "-p", str(PORT), "-U", USER, "-d", db, "-v", "ON_ERROR_STOP=1",
-         "-tAc", sql],
-        text=True, capture_output=True,
+        [
+            str(psql),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(PORT),
+            "-U",
+            USER,
+            "-d",
+            db,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-tAc",
+            sql,
+        ],
+        text=True,
+        capture_output=True,
     )
 
 
@@ -72,8 +86,21 @@ def init() -> None:
     if os.geteuid() == 0:
         shutil.chown(PG_DIR, "postgres")
         shutil.chown(DATA, "postgres")
-    result = _run([str(_bindir() / "initdb"), "-D", str(DATA), "-U", USER, "-A", "trust", "-E", "UTF8",
-                   "--locale=C.UTF-8", "--no-instructions"])
+    result = _run(
+        [
+            str(_bindir() / "initdb"),
+            "-D",
+            str(DATA),
+            "-U",
+            USER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-instructions",
+        ]
+    )
     if result.returncode != 0:
         sys.exit(f"initdb failed:\n{result.stdout}\n{result.stderr}")
     with open(DATA / "postgresql.conf", "a") as conf:

@@ -10,11 +10,11 @@ import time
 from typing import Any
 
 from loguru import logger
-from piccolo.engine import engine_finder
 from saq import CronJob
 
 from components.accounts import services as accounts
 from components.organisations import services as organisations
+from components.platform.db import close_pool, open_pool
 from components.platform.logging import configure_logging
 from components.platform.queue import make_queue
 
@@ -37,16 +37,12 @@ async def purge_expired(ctx: dict[str, Any]) -> dict[str, int]:
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    engine = engine_finder()
-    if engine is not None:
-        await engine.start_connection_pool(min_size=1, max_size=4)
+    await open_pool(1, 4)
     logger.info("worker started")
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
-    engine = engine_finder()
-    if engine is not None:
-        await engine.close_connection_pool()
+    await close_pool()
 
 
 async def before_process(ctx: dict[str, Any]) -> None:
@@ -58,13 +54,19 @@ async def after_process(ctx: dict[str, Any]) -> None:
     if job is None:
         return
     elapsed = time.perf_counter() - ctx.get("started", time.perf_counter())
-    logger.bind(job=job.function, job_key=job.key, status=str(job.status), attempts=job.attempts,
-                duration_ms=round(elapsed * 1000, 1)).info(f"job {job.function} {job.status}")
+    logger.bind(
+        job=job.function,
+        job_key=job.key,
+        status=str(job.status),
+        attempts=job.attempts,
+        duration_ms=round(elapsed * 1000, 1),
+    ).info(f"job {job.function} {job.status}")
 
 
 def settings() -> dict[str, Any]:
-    configure_logging(json=os.environ.get("CHONGMU_LOG_JSON", "1") != "0",
-                      level=os.environ.get("CHONGMU_LOG_LEVEL", "INFO"))
+    configure_logging(
+        json=os.environ.get("CHONGMU_LOG_JSON", "1") != "0", level=os.environ.get("CHONGMU_LOG_LEVEL", "INFO")
+    )
     _load_job_modules()
     return {
         "queue": make_queue(min_size=1, max_size=int(os.environ.get("CHONGMU_WORKER_POOL", "4"))),

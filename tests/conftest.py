@@ -25,9 +25,25 @@ def _admin_psql(url: str, sql: str) -> None:
     parts = urlparse(url)
     env = {**os.environ, "PGPASSWORD": parts.password or ""}
     subprocess.run(
-        ["psql", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres",
-         "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
-        check=True, env=env, capture_output=True, text=True,
+        [
+            "psql",
+            "-h",
+            parts.hostname or "127.0.0.1",
+            "-p",
+            str(parts.port or 5432),
+            "-U",
+            parts.username or "postgres",
+            "-d",
+            "postgres",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-qc",
+            sql,
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -48,8 +64,13 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("CHONGMU_SECRET_KEY", "test-secret-key-not-for-production")
     os.environ.setdefault("CHONGMU_LOG_JSON", "0")
     os.environ.setdefault("CHONGMU_LOG_LEVEL", "WARNING")
-    result = subprocess.run([PY, "-m", "piccolo.main", "migrations", "forwards", "all"], cwd=ROOT,
-                            capture_output=True, text=True, env=os.environ.copy())
+    result = subprocess.run(
+        [PY, "-m", "piccolo.main", "migrations", "forwards", "all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
     if result.returncode != 0:
         raise pytest.UsageError(f"migrations failed:\n{result.stdout}\n{result.stderr}")
 
@@ -72,14 +93,19 @@ async def _truncate_all() -> None:
 
     engine = engine_finder()
     assert engine is not None
-    rows = await engine.run_querystring(__import__("piccolo.querystring").querystring.QueryString(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN "
-        "('migration', 'saq_versions')"
-    ))
+    rows = await engine.run_querystring(
+        __import__("piccolo.querystring").querystring.QueryString(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN "
+            "('migration', 'saq_versions')"
+        )
+    )
     names = ", ".join(f'"{r["tablename"]}"' for r in rows)
     if names:
         await engine.run_querystring(
-            __import__("piccolo.querystring").querystring.QueryString(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            __import__("piccolo.querystring").querystring.QueryString(
+                f"TRUNCATE {names} RESTART IDENTITY CASCADE"
+            )
+        )
 
 
 @pytest.fixture
@@ -117,8 +143,10 @@ async def running_app(app):  # type: ignore[no-untyped-def]
 def _browser(app):  # type: ignore[no-untyped-def]
     import httpx
 
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
-                             base_url="http://testserver.local")
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
+        base_url="http://testserver.local",
+    )
 
 
 @pytest.fixture
@@ -133,6 +161,7 @@ async def make_client(running_app):  # type: ignore[no-untyped-def]
     from contextlib import AsyncExitStack
 
     async with AsyncExitStack() as stack:
+
         async def factory():  # type: ignore[no-untyped-def]
             return await stack.enter_async_context(_browser(running_app))
 

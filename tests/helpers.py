@@ -18,16 +18,20 @@ async def csrf(client: Any) -> str:
     return str(token)
 
 
-async def post(client: Any, url: str, data: dict[str, Any] | None = None, *, htmx: bool = False,
-               **kwargs: Any) -> Any:
+async def post(
+    client: Any, url: str, data: dict[str, Any] | None = None, *, htmx: bool = False, **kwargs: Any
+) -> Any:
     form = {"_csrf_token": await csrf(client), **(data or {})}
     headers = {**(HX if htmx else {}), **kwargs.pop("headers", {})}
     return await client.post(url, data=form, headers=headers, follow_redirects=False, **kwargs)
 
 
 async def register(client: Any, email: str, name: str = "홍길동", password: str = PASSWORD) -> Any:
-    response = await post(client, "/register", {"email": email, "display_name": name, "password": password,
-                                                "password_confirm": password})
+    response = await post(
+        client,
+        "/register",
+        {"email": email, "display_name": name, "password": password, "password_confirm": password},
+    )
     assert response.status_code == 303, response.text
     return response
 

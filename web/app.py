@@ -11,7 +11,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Permissio
 from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 from loguru import logger
-from piccolo.engine import engine_finder
+from piccolo.querystring import QueryString
 from prometheus_client import generate_latest
 
 from components.accounts.controllers import AccountController
@@ -22,8 +22,11 @@ from components.organisations.controllers import (
     OrganisationController,
     OrganisationListController,
 )
+from components.platform.db import close_pool, open_pool
+from components.platform.db import engine as db_engine
 from components.platform.logging import configure_logging
 from components.platform.queue import make_queue
+from components.receipts.controllers import ReceiptController
 from components.ui.forms import Conflict, NotAllowed, NotFound, ValidationFailed
 from components.ui.rendering import is_htmx, redirect, render
 from web import observability
@@ -50,7 +53,10 @@ ERROR_MESSAGES = {
     403: "이 작업을 할 권한이 없습니다. 보안 토큰이 만료되었다면 페이지를 새로 고친 뒤 다시 시도하세요.",
     404: "주소가 바뀌었거나 볼 수 없는 페이지입니다.",
     405: "이 주소에서는 그런 요청을 받지 않습니다.",
-    413: "파일이나 입력이 허용된 크기를 넘었습니다. 크기를 줄여 다시 보내 주세요. 입력하신 내용은 저장되지 않았습니다.",
+    413: (
+        "파일이나 입력이 허용된 크기를 넘었습니다. 크기를 줄여 다시 보내 주세요. "
+        "입력하신 내용은 저장되지 않았습니다."
+    ),
     500: "잠시 후 다시 시도하세요. 문제가 계속되면 관리자에게 요청 번호를 알려 주세요.",
 }
 
@@ -65,8 +71,13 @@ def error_response(request: Request[Any, Any, Any], status: int, message: str | 
     if is_htmx(request):
         # Swap the message into the flash area rather than blanking the target.
         context["flash_messages"] = [{"level": "error", "text": f"{context['title']}: {context['message']}"}]
-        return render(request, "ui/flash.html", {**context, "oob": False}, status_code=status,
-                      headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+        return render(
+            request,
+            "ui/flash.html",
+            {**context, "oob": False},
+            status_code=status,
+            headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
+        )
     return render(request, "errors/error.html", context, status_code=status)
 
 
@@ -77,7 +88,10 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
         return redirect(request, f"/login?next={next_url}", "로그인이 필요합니다.", "error")
     detail = exc.detail if isinstance(exc, PermissionDeniedException) and exc.detail != "Forbidden" else None
     if detail and "CSRF" in detail:
-        detail = "보안 토큰이 없거나 맞지 않습니다. 페이지를 새로 고친 뒤 다시 시도하세요. (입력한 내용은 저장되지 않았습니다)"
+        detail = (
+            "보안 토큰이 없거나 맞지 않습니다. 페이지를 새로 고친 뒤 다시 시도하세요. "
+            "(입력한 내용은 저장되지 않았습니다)"
+        )
     return error_response(request, status, detail)
 
 
@@ -122,9 +136,7 @@ async def health_ready(request: Request[Any, Any, Any]) -> Response[dict[str, An
     if request.app.state.get("shutting_down"):
         return Response({"status": "shutting_down"}, status_code=503)
     try:
-        engine = engine_finder()
-        assert engine is not None
-        await engine.run_querystring(__import__("piccolo.querystring").querystring.QueryString("SELECT 1"))
+        await db_engine().run_querystring(QueryString("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}"
@@ -135,7 +147,9 @@ async def health_ready(request: Request[Any, Any, Any]) -> Response[dict[str, An
     except Exception as exc:
         checks["queue"] = f"error: {type(exc).__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return Response({"status": "ok" if healthy else "unavailable", **checks}, status_code=200 if healthy else 503)
+    return Response(
+        {"status": "ok" if healthy else "unavailable", **checks}, status_code=200 if healthy else 503
+    )
 
 
 @get("/metrics", name="metrics", sync_to_thread=False)
@@ -148,9 +162,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(json=settings.app.log_json, level=settings.app.log_level)
 
     async def on_startup(app: Litestar) -> None:
-        engine = engine_finder()
-        if engine is not None:
-            await engine.start_connection_pool(min_size=1, max_size=10)
+        await open_pool(1, 10)
         app.state.queue = make_queue(settings.database.url)
         await app.state.queue.connect()
         app.state.shutting_down = False
@@ -158,9 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def on_shutdown(app: Litestar) -> None:
         app.state.shutting_down = True
         await app.state.queue.disconnect()
-        engine = engine_finder()
-        if engine is not None:
-            await engine.close_connection_pool()
+        await close_pool()
 
     csrf = CSRFConfig(
         secret=settings.app.secret_key,
@@ -170,12 +180,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     app = Litestar(
         route_handlers=[
-            home, health_live, health_ready, metrics,
-            AccountController, OrganisationListController, InvitationController, OrganisationController,
+            home,
+            health_live,
+            health_ready,
+            metrics,
+            AccountController,
+            OrganisationListController,
+            InvitationController,
+            OrganisationController,
             AdminController,
+            ReceiptController,
             EventController,
-            create_static_files_router(path="/static", directories=[STATIC], name="static",
-                                       include_in_schema=False),
+            create_static_files_router(
+                path="/static", directories=[STATIC], name="static", include_in_schema=False
+            ),
         ],
         middleware=[DefineMiddleware(RequestContextMiddleware, secure=settings.app.secure_cookies)],
         csrf_config=csrf,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -62,7 +61,7 @@ class RequestContextMiddleware:
             return
         started = time.perf_counter()
         request_id = uuid.uuid4().hex[:16]
-        state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        state = scope.setdefault("state", {})
         state["request_id"] = request_id
         state["address"] = client_address(scope)
         path: str = scope["path"]
@@ -98,6 +97,11 @@ class RequestContextMiddleware:
             HTTP_LATENCY.labels(route, method).observe(elapsed)
             if route not in ("static", "/metrics", "/health/live", "/health/ready"):
                 logger.bind(
-                    request_id=request_id, user_id=user.id if user else None, route=route, method=method,
-                    status=status, duration_ms=round(elapsed * 1000, 1), address=state["address"],
+                    request_id=request_id,
+                    user_id=user.id if user else None,
+                    route=route,
+                    method=method,
+                    status=status,
+                    duration_ms=round(elapsed * 1000, 1),
+                    address=state["address"],
                 ).info(f"{method} {path} {status} {elapsed * 1000:.0f}ms")

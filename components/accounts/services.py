@@ -72,8 +72,15 @@ def _check_email(email: str, errors: dict[str, str]) -> str:
     return email
 
 
-def _check_new_password(password: str, confirm: str, policy: AuthPolicy, email: str, name: str,
-                        errors: dict[str, str], field: str = "password") -> None:
+def _check_new_password(
+    password: str,
+    confirm: str,
+    policy: AuthPolicy,
+    email: str,
+    name: str,
+    errors: dict[str, str],
+    field: str = "password",
+) -> None:
     problems = password_problems(password, min_length=policy.password_min_length, email=email, name=name)
     if problems:
         errors[field] = " ".join(problems)
@@ -81,8 +88,9 @@ def _check_new_password(password: str, confirm: str, policy: AuthPolicy, email: 
         errors["password_confirm"] = "비밀번호 확인이 일치하지 않습니다."
 
 
-async def register(email: str, display_name: str, password: str, confirm: str, policy: AuthPolicy,
-                   actor_address: str = "") -> dict[str, Any]:
+async def register(
+    email: str, display_name: str, password: str, confirm: str, policy: AuthPolicy, actor_address: str = ""
+) -> dict[str, Any]:
     errors: dict[str, str] = {}
     email = _check_email(email, errors)
     name = clean_text(display_name, field="display_name", label="이름", max_length=80, errors=errors)
@@ -98,8 +106,13 @@ async def register(email: str, display_name: str, password: str, confirm: str, p
         if "unique" in str(exc).lower():
             raise ValidationFailed({"email": "이미 가입된 이메일입니다."}) from exc
         raise
-    await audit.record(Actor(user.id, f"{name} <{email}>", actor_address), "user.register", "user", user.id,
-                       after={"email": email, "display_name": name})
+    await audit.record(
+        Actor(user.id, f"{name} <{email}>", actor_address),
+        "user.register",
+        "user",
+        user.id,
+        after={"email": email, "display_name": name},
+    )
     return {"id": user.id, "email": email, "display_name": name}
 
 
@@ -123,7 +136,9 @@ class LoginRefused(Exception):
         self.message = message
 
 
-async def _recent_failures(policy: AuthPolicy, *, email: str | None = None, address: str | None = None) -> int:
+async def _recent_failures(
+    policy: AuthPolicy, *, email: str | None = None, address: str | None = None
+) -> int:
     since = now() - timedelta(minutes=policy.login_window_minutes)
     query = LoginAttempt.count().where(LoginAttempt.created_at >= since)
     if email is not None:
@@ -175,8 +190,12 @@ async def create_session(user_id: int, address: str, user_agent: str, policy: Au
     moment = now()
     await UserSession.insert(
         UserSession(
-            token_hash=token_digest(token), user=user_id, created_at=moment, last_seen_at=moment,
-            expires_at=moment + timedelta(days=policy.session_days), address=address[:64],
+            token_hash=token_digest(token),
+            user=user_id,
+            created_at=moment,
+            last_seen_at=moment,
+            expires_at=moment + timedelta(days=policy.session_days),
+            address=address[:64],
             user_agent=user_agent[:300],
         )
     )
@@ -188,9 +207,15 @@ async def resolve_session(token: str) -> CurrentUser | None:
         return None
     row = await (
         UserSession.select(
-            UserSession.id, UserSession.expires_at, UserSession.last_seen_at,
-            UserSession.user.id, UserSession.user.email, UserSession.user.display_name,
-            UserSession.user.is_admin, UserSession.user.is_active, UserSession.user.current_organisation_id,
+            UserSession.id,
+            UserSession.expires_at,
+            UserSession.last_seen_at,
+            UserSession.user.id,
+            UserSession.user.email,
+            UserSession.user.display_name,
+            UserSession.user.is_admin,
+            UserSession.user.is_active,
+            UserSession.user.current_organisation_id,
         )
         .where(UserSession.token_hash == token_digest(token))
         .first()
@@ -200,8 +225,11 @@ async def resolve_session(token: str) -> CurrentUser | None:
     if now() - row["last_seen_at"] > timedelta(minutes=5):  # cheap sliding activity marker
         await UserSession.update({UserSession.last_seen_at: now()}).where(UserSession.id == row["id"])
     return CurrentUser(
-        id=row["user.id"], email=row["user.email"], display_name=row["user.display_name"],
-        is_admin=row["user.is_admin"], current_organisation_id=row["user.current_organisation_id"],
+        id=row["user.id"],
+        email=row["user.email"],
+        display_name=row["user.display_name"],
+        is_admin=row["user.is_admin"],
+        current_organisation_id=row["user.current_organisation_id"],
         session_id=row["id"],
     )
 
@@ -217,8 +245,9 @@ async def end_all_sessions(user_id: int, *, except_session_id: int | None = None
     await query
 
 
-async def change_password(user: CurrentUser, current: str, new: str, confirm: str, policy: AuthPolicy,
-                          address: str) -> None:
+async def change_password(
+    user: CurrentUser, current: str, new: str, confirm: str, policy: AuthPolicy, address: str
+) -> None:
     row = await User.select(User.password_hash).where(User.id == user.id).first()
     errors: dict[str, str] = {}
     if row is None or not verify_password(row["password_hash"], current):
@@ -238,8 +267,14 @@ async def update_profile(user: CurrentUser, display_name: str, address: str) -> 
     if errors:
         raise ValidationFailed(errors)
     await User.update({User.display_name: name}).where(User.id == user.id)
-    await audit.record(Actor(user.id, user.actor_label, address), "user.update_profile", "user", user.id,
-                       before={"display_name": user.display_name}, after={"display_name": name})
+    await audit.record(
+        Actor(user.id, user.actor_label, address),
+        "user.update_profile",
+        "user",
+        user.id,
+        before={"display_name": user.display_name},
+        after={"display_name": name},
+    )
 
 
 async def set_current_organisation(user_id: int, organisation_id: int | None) -> None:
@@ -252,8 +287,15 @@ PAGE_SIZE = 25
 
 
 async def list_users(search: str = "", page: int = 1) -> tuple[list[dict[str, Any]], int]:
-    query = User.select(User.id, User.email, User.display_name, User.is_active, User.is_admin,
-                        User.created_at, User.last_login_at)
+    query = User.select(
+        User.id,
+        User.email,
+        User.display_name,
+        User.is_active,
+        User.is_admin,
+        User.created_at,
+        User.last_login_at,
+    )
     count = User.count()
     term = search.strip()[:100]
     if term:
@@ -279,9 +321,14 @@ async def set_active(admin: CurrentUser, user_id: int, active: bool, address: st
     await User.update({User.is_active: active}).where(User.id == user_id)
     if not active:
         await end_all_sessions(user_id)  # their sessions end at once
-    await audit.record(Actor(admin.id, admin.actor_label, address),
-                       "user.reactivate" if active else "user.deactivate", "user", user_id,
-                       before={"is_active": target["is_active"]}, after={"is_active": active})
+    await audit.record(
+        Actor(admin.id, admin.actor_label, address),
+        "user.reactivate" if active else "user.deactivate",
+        "user",
+        user_id,
+        before={"is_active": target["is_active"]},
+        after={"is_active": active},
+    )
 
 
 async def create_reset_token(admin: CurrentUser, user_id: int, policy: AuthPolicy, address: str) -> str:
@@ -292,18 +339,31 @@ async def create_reset_token(admin: CurrentUser, user_id: int, policy: AuthPolic
         (PasswordReset.user == user_id) & (PasswordReset.used_at.is_null())
     )
     await PasswordReset.insert(
-        PasswordReset(token_hash=token_digest(token), user=user_id, created_by=admin.id, created_at=now(),
-                      expires_at=now() + timedelta(hours=policy.reset_hours))
+        PasswordReset(
+            token_hash=token_digest(token),
+            user=user_id,
+            created_by=admin.id,
+            created_at=now(),
+            expires_at=now() + timedelta(hours=policy.reset_hours),
+        )
     )
     await audit.record(Actor(admin.id, admin.actor_label, address), "user.reset_link", "user", user_id)
     return token
 
 
 async def check_reset_token(token: str) -> dict[str, Any]:
-    row = await PasswordReset.select(
-        PasswordReset.id, PasswordReset.expires_at, PasswordReset.used_at, PasswordReset.user.id,
-        PasswordReset.user.email, PasswordReset.user.display_name,
-    ).where(PasswordReset.token_hash == token_digest(token or "")).first()
+    row = (
+        await PasswordReset.select(
+            PasswordReset.id,
+            PasswordReset.expires_at,
+            PasswordReset.used_at,
+            PasswordReset.user.id,
+            PasswordReset.user.email,
+            PasswordReset.user.display_name,
+        )
+        .where(PasswordReset.token_hash == token_digest(token or ""))
+        .first()
+    )
     if row is None:
         raise NotFound("유효하지 않은 비밀번호 재설정 링크입니다.")
     if row["used_at"] is not None:
@@ -321,13 +381,16 @@ async def reset_password(token: str, new: str, confirm: str, policy: AuthPolicy,
         raise ValidationFailed(errors)
     user_id = row["user.id"]
     async with User._meta.db.transaction():
-        claimed = await PasswordReset.update({PasswordReset.used_at: now()}).where(
-            (PasswordReset.id == row["id"]) & PasswordReset.used_at.is_null()
-        ).returning(PasswordReset.id)
+        claimed = (
+            await PasswordReset.update({PasswordReset.used_at: now()})
+            .where((PasswordReset.id == row["id"]) & PasswordReset.used_at.is_null())
+            .returning(PasswordReset.id)
+        )
         if not claimed:
             raise Conflict("이미 사용된 비밀번호 재설정 링크입니다.")
         await User.update({User.password_hash: hash_password(new), User.failed_logins: 0}).where(
-            User.id == user_id)
+            User.id == user_id
+        )
         await end_all_sessions(user_id)
         await LoginAttempt.delete().where(LoginAttempt.email == row["user.email"])
         await audit.record(Actor(user_id, row["user.email"], address), "user.reset_password", "user", user_id)
@@ -337,8 +400,14 @@ async def purge_expired() -> dict[str, int]:
     """Cron: drop expired sessions, stale login attempts and dead reset links."""
     moment = now()
     sessions = await UserSession.delete().where(UserSession.expires_at < moment).returning(UserSession.id)
-    attempts = await LoginAttempt.delete().where(
-        LoginAttempt.created_at < moment - timedelta(days=1)).returning(LoginAttempt.id)
-    resets = await PasswordReset.delete().where(
-        PasswordReset.expires_at < moment - timedelta(days=7)).returning(PasswordReset.id)
+    attempts = (
+        await LoginAttempt.delete()
+        .where(LoginAttempt.created_at < moment - timedelta(days=1))
+        .returning(LoginAttempt.id)
+    )
+    resets = (
+        await PasswordReset.delete()
+        .where(PasswordReset.expires_at < moment - timedelta(days=7))
+        .returning(PasswordReset.id)
+    )
     return {"sessions": len(sessions), "login_attempts": len(attempts), "password_resets": len(resets)}

@@ -28,10 +28,19 @@ class AdminController(Controller):
         search = request.query_params.get("q", "")
         page = int_param(request.query_params.get("page"))
         rows, total = await accounts.list_users(search, page)
-        return render(request, "admin/users.html", {
-            "users": rows, "total": total, "q": search, "page": page, "page_size": accounts.PAGE_SIZE,
-            "reset_link": None,
-        }, block="results")
+        return render(
+            request,
+            "admin/users.html",
+            {
+                "users": rows,
+                "total": total,
+                "q": search,
+                "page": page,
+                "page_size": accounts.PAGE_SIZE,
+                "reset_link": None,
+            },
+            block="results",
+        )
 
     @post("/users/{user_id:int}/deactivate", name="admin_deactivate")
     async def deactivate(self, request: Request[Any, Any, Any], user_id: int) -> Response[str]:
@@ -39,7 +48,9 @@ class AdminController(Controller):
             await accounts.set_active(current_user(request), user_id, False, address(request))
         except Conflict as exc:
             return redirect(request, "/admin/users", exc.message, "error")
-        return redirect(request, "/admin/users", "계정을 비활성화했습니다. 그 사용자의 로그인은 모두 종료되었습니다.")
+        return redirect(
+            request, "/admin/users", "계정을 비활성화했습니다. 그 사용자의 로그인은 모두 종료되었습니다."
+        )
 
     @post("/users/{user_id:int}/reactivate", name="admin_reactivate")
     async def reactivate(self, request: Request[Any, Any, Any], user_id: int) -> Response[str]:
@@ -48,15 +59,28 @@ class AdminController(Controller):
 
     @post("/users/{user_id:int}/reset-link", name="admin_reset_link")
     async def reset_link(self, request: Request[Any, Any, Any], user_id: int) -> Response[str]:
-        token = await accounts.create_reset_token(current_user(request), user_id, policy(request), address(request))
+        token = await accounts.create_reset_token(
+            current_user(request), user_id, policy(request), address(request)
+        )
         user = await accounts.get_user(user_id)
         link = f"{request.app.state.settings.app.base_url.rstrip('/')}/reset/{token}"
         rows, total = await accounts.list_users("", 1)
-        return render(request, "admin/users.html", {
-            "users": rows, "total": total, "q": "", "page": 1, "page_size": accounts.PAGE_SIZE,
-            "reset_link": {"email": user["email"], "url": link,
-                           "hours": request.app.state.settings.auth.reset_hours},
-        })
+        return render(
+            request,
+            "admin/users.html",
+            {
+                "users": rows,
+                "total": total,
+                "q": "",
+                "page": 1,
+                "page_size": accounts.PAGE_SIZE,
+                "reset_link": {
+                    "email": user["email"],
+                    "url": link,
+                    "hours": request.app.state.settings.auth.reset_hours,
+                },
+            },
+        )
 
     @get("/audit", name="admin_audit")
     async def audit_log(self, request: Request[Any, Any, Any]) -> Response[str]:

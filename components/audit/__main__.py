@@ -11,7 +11,9 @@ async def _main() -> int:
     if report.ok:
         print(f"audit chain OK: {report.checked} entries verified")
         return 0
-    print(f"audit chain BROKEN at entry {report.broken_at} after {report.checked} good entries: {report.reason}")
+    print(
+        f"audit chain BROKEN at entry {report.broken_at} after {report.checked} good entries: {report.reason}"
+    )
     return 1
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from components.audit.tables import AuditEntry
 
 GENESIS = "0" * 64
@@ -96,15 +98,16 @@ async def record(
         row["hash"] = entry_hash(row, prev)
         await AuditEntry.insert(
             AuditEntry(
-                **{**row, "before": _canonical(row["before"]) if before is not None else None,
-                   "after": _canonical(row["after"]) if after is not None else None}
+                **{
+                    **row,
+                    "before": _canonical(row["before"]) if before is not None else None,
+                    "after": _canonical(row["after"]) if after is not None else None,
+                }
             )
         )
 
 
-def _lock_query():  # type: ignore[no-untyped-def]
-    from piccolo.querystring import QueryString
-
+def _lock_query() -> QueryString:
     return QueryString("SELECT pg_advisory_xact_lock({})", _LOCK_KEY)
 
 

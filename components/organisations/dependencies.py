@@ -12,5 +12,5 @@ from components.ui.http import address, current_user
 
 async def provide_org(request: Request[Any, Any, Any], org_id: int) -> OrgContext:
     ctx = await membership_of(current_user(request), org_id, address(request))
-    request.scope["state"]["current_org"] = ctx  # type: ignore[index]
+    request.scope["state"]["current_org"] = ctx
     return ctx

@@ -11,4 +11,6 @@ QUEUE_NAME = "chongmu"
 
 def make_queue(url: str | None = None, *, min_size: int = 1, max_size: int = 4) -> PostgresQueue:
     """A queue object; call `await queue.connect()` before use and `disconnect()` after."""
-    return PostgresQueue.from_url(url or database_url(), name=QUEUE_NAME, min_size=min_size, max_size=max_size)
+    return PostgresQueue.from_url(
+        url or database_url(), name=QUEUE_NAME, min_size=min_size, max_size=max_size
+    )

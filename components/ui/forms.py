@@ -38,8 +38,9 @@ class Conflict(Exception):
         self.current = current
 
 
-def clean_text(value: Any, *, field: str, label: str, max_length: int, required: bool = True,
-               errors: dict[str, str]) -> str:
+def clean_text(
+    value: Any, *, field: str, label: str, max_length: int, required: bool = True, errors: dict[str, str]
+) -> str:
     """Trim a text field and record a Korean error when it is missing or too long."""
     text = str(value or "").strip()
     if required and not text:

@@ -19,7 +19,7 @@ async def form_data(request: Request[Any, Any, Any]) -> dict[str, str]:
 def current_user(request: Request[Any, Any, Any]) -> CurrentUser:
     user = request.scope.get("state", {}).get("user")
     assert user is not None, "route must be guarded by requires_login"
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def address(request: Request[Any, Any, Any]) -> str:

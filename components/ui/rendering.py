@@ -68,6 +68,7 @@ def csrf_token(request: Request[Any, Any, Any]) -> str:
 
 # ---- flash messages: a signed cookie that survives one redirect ------------------------------------
 
+
 def _secret(request: Request[Any, Any, Any]) -> bytes:
     return str(request.app.state.settings.app.secret_key).encode()
 
@@ -76,13 +77,24 @@ def _sign(secret: bytes, payload: str) -> str:
     return hmac.new(secret, payload.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def flash(request: Request[Any, Any, Any], response: Response[Any], message: str, level: str = "success") -> None:
+def flash(
+    request: Request[Any, Any, Any], response: Response[Any], message: str, level: str = "success"
+) -> None:
     messages = [*request.scope.get("state", {}).get("flash_out", []), {"level": level, "text": message}]
     request.scope.setdefault("state", {})["flash_out"] = messages
     payload = base64.urlsafe_b64encode(json.dumps(messages, ensure_ascii=False).encode()).decode()
     value = f"{payload}.{_sign(_secret(request), payload)}"
-    response.set_cookie(Cookie(key=FLASH_COOKIE, value=value, path="/", httponly=True, samesite="lax",
-                               secure=request.app.state.settings.app.secure_cookies, max_age=120))
+    response.set_cookie(
+        Cookie(
+            key=FLASH_COOKIE,
+            value=value,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.app.secure_cookies,
+            max_age=120,
+        )
+    )
 
 
 def pending_flash(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
@@ -134,8 +146,9 @@ def render(
     html = render_string(template, ctx, block=block if partial else None)
     if partial and messages:
         html += render_string("ui/flash.html", {**ctx, "oob": True})
-    response: Response[str] = Response(html, status_code=status_code, media_type="text/html",
-                                       headers=headers or {})
+    response: Response[str] = Response(
+        html, status_code=status_code, media_type="text/html", headers=headers or {}
+    )
     if request.cookies.get(FLASH_COOKIE):
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
@@ -143,15 +156,19 @@ def render(
 
 def flash_now(request: Request[Any, Any, Any], message: str, level: str = "error") -> None:
     """A message shown in this very response (form re-rendered with errors)."""
-    request.scope.setdefault("state", {}).setdefault("flash_now", []).append({"level": level, "text": message})
+    request.scope.setdefault("state", {}).setdefault("flash_now", []).append(
+        {"level": level, "text": message}
+    )
 
 
-def redirect(request: Request[Any, Any, Any], url: str, message: str | None = None,
-             level: str = "success") -> Response[str]:
+def redirect(
+    request: Request[Any, Any, Any], url: str, message: str | None = None, level: str = "success"
+) -> Response[str]:
     """After a POST: 303 to the next page; for HTMX an HX-Redirect/HX-Location so the page follows."""
     if is_htmx(request):
-        response: Response[str] = Response("", status_code=200, headers={"HX-Location": json.dumps(
-            {"path": url, "target": "body"})})
+        response: Response[str] = Response(
+            "", status_code=200, headers={"HX-Location": json.dumps({"path": url, "target": "body"})}
+        )
     else:
         response = Response("", status_code=303, headers={"Location": url})
     if message:

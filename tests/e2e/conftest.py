@@ -17,8 +17,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -46,21 +52,46 @@ def live_server() -> Iterator[str]:
     """Base URL of Granian + a SAQ worker serving the test database (stopped at the end of the session)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "CHONGMU_BASE_URL": base, "CHONGMU_LOG_JSON": "0", "CHONGMU_LOG_LEVEL": "WARNING",
-           "OMP_THREAD_LIMIT": "1"}
+    env = {
+        **os.environ,
+        "CHONGMU_BASE_URL": base,
+        "CHONGMU_LOG_JSON": "0",
+        "CHONGMU_LOG_LEVEL": "WARNING",
+        "OMP_THREAD_LIMIT": "1",
+    }
     logs = ROOT / "var" / "e2e"
     logs.mkdir(parents=True, exist_ok=True)
-    web_log = open(logs / "web.log", "w")  # noqa: SIM115
-    worker_log = open(logs / "worker.log", "w")  # noqa: SIM115
-    web = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
-                            "--port", str(port), "web.asgi:app"], cwd=ROOT, env=env, stdout=web_log,
-                           stderr=subprocess.STDOUT)
-    worker = subprocess.Popen([sys.executable, "-m", "saq", "tasks.worker.settings", "--quiet"], cwd=ROOT, env=env,
-                              stdout=worker_log, stderr=subprocess.STDOUT)
+    web_log = open(logs / "web.log", "w")
+    worker_log = open(logs / "worker.log", "w")
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "web.asgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=web_log,
+        stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "saq", "tasks.worker.settings", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(f"{base}/health/ready", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{base}/health/ready", timeout=2) as response:
                 if response.status == 200:
                     break
         except OSError:
@@ -87,7 +118,9 @@ async def browser() -> AsyncIterator[object]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
+        instance = await playwright.chromium.launch(
+            executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS
+        )
         yield instance
         await instance.close()
 
@@ -95,8 +128,9 @@ async def browser() -> AsyncIterator[object]:
 @pytest.fixture
 async def page(browser, live_server, db):  # type: ignore[no-untyped-def]
     """A desktop browser tab (fresh cookies) on a clean database."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="ko-KR",
-                                        base_url=live_server)
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="ko-KR", base_url=live_server
+    )
     tab = await context.new_page()
     tab.set_default_timeout(15_000)
     yield tab
@@ -111,8 +145,9 @@ async def new_page(browser, live_server, db):  # type: ignore[no-untyped-def]
     async def factory(phone: bool = False):  # type: ignore[no-untyped-def]
         options: dict[str, object] = {"locale": "ko-KR", "base_url": live_server}
         if phone:
-            options.update(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                           device_scale_factor=2)
+            options.update(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+            )
         else:
             options.update(viewport={"width": 1280, "height": 800})
         context = await browser.new_context(**options)

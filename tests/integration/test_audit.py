@@ -34,8 +34,9 @@ async def test_tampering_and_deletion_break_the_chain(db):
     assert (await audit.verify_chain()).ok
     second = (await AuditEntry.select(AuditEntry.id).order_by(AuditEntry.id).offset(1).first())["id"]
     engine = AuditEntry._meta.db
-    await engine.run_querystring(QueryString(
-        "UPDATE audit_entry SET after = {}::jsonb WHERE id = {}", '{"amount": 999999}', second))
+    await engine.run_querystring(
+        QueryString("UPDATE audit_entry SET after = {}::jsonb WHERE id = {}", '{"amount": 999999}', second)
+    )
     report = await audit.verify_chain()
     assert not report.ok and report.broken_at == second and "변경" in report.reason
     await engine.run_querystring(QueryString("DELETE FROM audit_entry WHERE id = {}", second))
@@ -45,7 +46,12 @@ async def test_tampering_and_deletion_break_the_chain(db):
 
 async def test_audit_verify_command(db, database_url):
     await audit.record(audit.Actor(None, "system"), "test.event", "thing", 1)
-    result = subprocess.run([sys.executable, "-m", "components.audit", "verify"], env=dict(os.environ),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "components.audit", "verify"],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "audit chain OK: 1 entries verified" in result.stdout

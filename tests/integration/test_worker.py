@@ -20,14 +20,28 @@ async def test_worker_purges_expired_sessions(db):
     await user.save()
     moment = datetime.now(UTC)
     await UserSession.insert(
-        UserSession(token_hash="a" * 64, user=user.id, created_at=moment, last_seen_at=moment,
-                    expires_at=moment - timedelta(hours=1)),
-        UserSession(token_hash="b" * 64, user=user.id, created_at=moment, last_seen_at=moment,
-                    expires_at=moment + timedelta(days=1)),
+        UserSession(
+            token_hash="a" * 64,
+            user=user.id,
+            created_at=moment,
+            last_seen_at=moment,
+            expires_at=moment - timedelta(hours=1),
+        ),
+        UserSession(
+            token_hash="b" * 64,
+            user=user.id,
+            created_at=moment,
+            last_seen_at=moment,
+            expires_at=moment + timedelta(days=1),
+        ),
     )
-    worker = subprocess.Popen([sys.executable, "-m", "saq", "tasks.worker.settings", "--quiet"], cwd=ROOT,
-                              env={**os.environ, "CHONGMU_LOG_JSON": "0"}, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "saq", "tasks.worker.settings", "--quiet"],
+        cwd=ROOT,
+        env={**os.environ, "CHONGMU_LOG_JSON": "0"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     queue = make_queue()
     await queue.connect()
     try:

@@ -81,9 +81,18 @@ async def test_one_time_reset_link(client, make_client):
 
 
 def test_createadmin_command(database_url):
-    env = {**os.environ, "CHONGMU_ADMIN_EMAIL": "Root@Example.com", "CHONGMU_ADMIN_NAME": "운영자",
-           "CHONGMU_ADMIN_PASSWORD": "a-long-admin-password"}
-    result = subprocess.run([sys.executable, "-m", "components.accounts", "createadmin"], env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "CHONGMU_ADMIN_EMAIL": "Root@Example.com",
+        "CHONGMU_ADMIN_NAME": "운영자",
+        "CHONGMU_ADMIN_PASSWORD": "a-long-admin-password",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "components.accounts", "createadmin"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "root@example.com" in result.stdout

@@ -30,8 +30,13 @@ async def test_register_rejects_bad_input_with_korean_messages(client):
         ({"display_name": "   "}, "이름을(를) 입력하세요"),
     ]
     for overrides, message in cases:
-        data = {"email": "new@example.com", "display_name": "새 사람", "password": PASSWORD,
-                "password_confirm": PASSWORD, **overrides}
+        data = {
+            "email": "new@example.com",
+            "display_name": "새 사람",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+            **overrides,
+        }
         response = await post(client, "/register", data)
         assert response.status_code == 422, overrides
         assert message in response.text, (overrides, response.text[:2000])
@@ -43,8 +48,12 @@ async def test_register_rejects_bad_input_with_korean_messages(client):
 
 
 async def test_register_htmx_gets_only_the_form_fragment(client):
-    response = await post(client, "/register", {"email": "x", "display_name": "a", "password": "p",
-                                                "password_confirm": "p"}, htmx=True)
+    response = await post(
+        client,
+        "/register",
+        {"email": "x", "display_name": "a", "password": "p", "password_confirm": "p"},
+        htmx=True,
+    )
     assert response.status_code == 422
     assert "<html" not in response.text
     assert 'id="register-form"' in response.text
@@ -52,8 +61,17 @@ async def test_register_htmx_gets_only_the_form_fragment(client):
 
 
 async def test_register_htmx_success_redirects_with_hx_location(client):
-    response = await post(client, "/register", {"email": "hx@example.com", "display_name": "에이치",
-                                                "password": PASSWORD, "password_confirm": PASSWORD}, htmx=True)
+    response = await post(
+        client,
+        "/register",
+        {
+            "email": "hx@example.com",
+            "display_name": "에이치",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
+        htmx=True,
+    )
     assert response.status_code == 200
     assert '"/orgs"' in response.headers["hx-location"]
 
@@ -100,8 +118,9 @@ async def test_login_gives_a_new_session_and_logout_ends_it(client, make_client)
 async def test_login_redirects_only_to_local_paths(client):
     await register(client, "next@example.com")
     client.cookies.delete("chongmu_session")
-    response = await post(client, "/login", {"email": "next@example.com", "password": PASSWORD,
-                                             "next": "https://evil.example/"})
+    response = await post(
+        client, "/login", {"email": "next@example.com", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert response.headers["location"] == "/"
 
 
@@ -109,11 +128,17 @@ async def test_change_password_checks_current_and_signs_out_other_devices(client
     await register(client, "pw@example.com")
     phone = await make_client()
     assert (await login(phone, "pw@example.com")).status_code == 303
-    wrong = await post(client, "/account/password", {"current_password": "nope", "password": "new-password-42",
-                                                     "password_confirm": "new-password-42"})
+    wrong = await post(
+        client,
+        "/account/password",
+        {"current_password": "nope", "password": "new-password-42", "password_confirm": "new-password-42"},
+    )
     assert wrong.status_code == 422 and "현재 비밀번호가 올바르지 않습니다" in wrong.text
-    ok = await post(client, "/account/password", {"current_password": PASSWORD, "password": "new-password-42",
-                                                  "password_confirm": "new-password-42"})
+    ok = await post(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "password": "new-password-42", "password_confirm": "new-password-42"},
+    )
     assert ok.status_code == 303
     assert (await phone.get("/account", follow_redirects=False)).status_code == 303  # signed out
     assert (await client.get("/account")).status_code == 200  # this device stays

@@ -30,7 +30,13 @@ async def two_orgs(client, make_client):  # type: ignore[no-untyped-def]
     await invite_link(other, org_b)
     invitation = await Invitation.select(Invitation.id).where(Invitation.organisation == org_b).first()
     membership = await Membership.select(Membership.id).where(Membership.organisation == org_b).first()
-    return {"a": org_a, "b": org_b, "invitation": invitation["id"], "membership": membership["id"], "owner_b": other}
+    return {
+        "a": org_a,
+        "b": org_b,
+        "invitation": invitation["id"],
+        "membership": membership["id"],
+        "owner_b": other,
+    }
 
 
 async def test_other_organisation_gets_404_on_every_route(client, two_orgs):
@@ -44,8 +50,9 @@ async def test_other_organisation_gets_404_on_every_route(client, two_orgs):
         assert response.status_code == 404, route
     # Nothing of B changed.
     assert await Membership.count().where(Membership.organisation == two_orgs["b"]) == 1
-    assert (await Invitation.select(Invitation.revoked_at).where(Invitation.id == two_orgs["invitation"]).first()) == {
-        "revoked_at": None}
+    assert (
+        await Invitation.select(Invitation.revoked_at).where(Invitation.id == two_orgs["invitation"]).first()
+    ) == {"revoked_at": None}
 
 
 async def test_member_cannot_do_owner_or_treasurer_actions(client, make_client, two_orgs):

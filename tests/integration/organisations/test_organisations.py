@@ -35,7 +35,9 @@ async def test_invitation_accept_once_then_used(client, make_client):
     assert view.status_code == 200 and "초대받았습니다" in view.text and "총무" in view.text
     accepted = await post(friend, link)
     assert accepted.status_code == 303 and accepted.headers["location"] == f"/o/{org_id}"
-    row = await Membership.select(Membership.role).where(Membership.user.email == "friend@example.com").first()
+    row = (
+        await Membership.select(Membership.role).where(Membership.user.email == "friend@example.com").first()
+    )
     assert row == {"role": "treasurer"}
     third = await make_client()
     await register(third, "third@example.com")
@@ -52,11 +54,14 @@ async def test_forged_expired_and_revoked_invitations(client, make_client):
     assert forged.status_code == 410 and "유효하지 않은 초대 링크" in forged.text
     link = await invite_link(client, org_id)
     await Invitation.update({Invitation.expires_at: datetime.now(UTC) - timedelta(minutes=1)}).where(
-        Invitation.organisation == org_id)
+        Invitation.organisation == org_id
+    )
     expired = await anonymous.get(link)
     assert expired.status_code == 410 and "만료된 초대 링크" in expired.text
     link2 = await invite_link(client, org_id)
-    invitation = await Invitation.select(Invitation.id).where(Invitation.expires_at > datetime.now(UTC)).first()
+    invitation = (
+        await Invitation.select(Invitation.id).where(Invitation.expires_at > datetime.now(UTC)).first()
+    )
     assert (await post(client, f"/o/{org_id}/invitations/{invitation['id']}/revoke")).status_code == 303
     revoked = await anonymous.get(link2)
     assert revoked.status_code == 410 and "취소된 초대 링크" in revoked.text
@@ -88,7 +93,9 @@ async def test_last_owner_cannot_be_demoted_removed_or_leave(client, make_client
     # With a second owner the first may step down.
     other = await make_client()
     await member_of(client, other, org_id, "second@example.com", "owner")
-    assert (await post(client, f"/o/{org_id}/members/{own['id']}/role", {"role": "member"})).status_code == 303
+    assert (
+        await post(client, f"/o/{org_id}/members/{own['id']}/role", {"role": "member"})
+    ).status_code == 303
     row = await Membership.select(Membership.role).where(Membership.id == own["id"]).first()
     assert row == {"role": "member"}
 
@@ -98,14 +105,17 @@ async def test_owner_changes_roles_and_removes_member(client, make_client):
     org_id = await create_org(client)
     member = await make_client()
     await member_of(client, member, org_id, "member@example.com")
-    membership = await Membership.select(Membership.id).where(Membership.user.email == "member@example.com").first()
+    membership = (
+        await Membership.select(Membership.id).where(Membership.user.email == "member@example.com").first()
+    )
     bad = await post(client, f"/o/{org_id}/members/{membership['id']}/role", {"role": "emperor"})
     assert bad.status_code == 303
     assert "올바른 역할을 선택하세요" in (await client.get(f"/o/{org_id}/members")).text
     ok = await post(client, f"/o/{org_id}/members/{membership['id']}/role", {"role": "auditor"})
     assert ok.status_code == 303
     assert (await Membership.select(Membership.role).where(Membership.id == membership["id"]).first()) == {
-        "role": "auditor"}
+        "role": "auditor"
+    }
     removed = await post(client, f"/o/{org_id}/members/{membership['id']}/remove")
     assert removed.status_code == 303
     assert (await member.get(f"/o/{org_id}/")).status_code == 404
@@ -138,5 +148,5 @@ async def test_htmx_invite_returns_fragment_with_link(client):
     response = await post(client, f"/o/{org_id}/invitations", {"role": "member"}, htmx=True)
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="invite"' in response.text and "/invite/" in response.text
-    assert 'hx-swap-oob' in response.text  # the flash message travels out-of-band
+    assert "hx-swap-oob" in response.text  # the flash message travels out-of-band
     assert HX  # the header constant is what the helper sent

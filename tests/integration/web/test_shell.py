@@ -27,9 +27,11 @@ async def test_unknown_route_gets_korean_404_page_and_htmx_flash(client):
 
 async def test_request_body_over_the_limit_is_refused_in_korean(client):
     token = await csrf(client)
-    response = await client.post("/register", content=b"a=" + b"x" * (3 * 1024 * 1024),
-                                 headers={"content-type": "application/x-www-form-urlencoded",
-                                          "x-csrftoken": token})
+    response = await client.post(
+        "/register",
+        content=b"a=" + b"x" * (3 * 1024 * 1024),
+        headers={"content-type": "application/x-www-form-urlencoded", "x-csrftoken": token},
+    )
     assert response.status_code == 413
     assert "허용된 크기" in response.text
 
@@ -61,4 +63,4 @@ async def test_metrics_count_requests_by_route_template(client):
     body = (await client.get("/metrics")).text
     assert 'chongmu_http_requests_total{method="GET",route="/o/{org_id}/members",status="404"}' in body
     assert "chongmu_http_request_duration_seconds_bucket" in body
-    assert 'chongmu_logins_total' in body
+    assert "chongmu_logins_total" in body
