@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """`make run`: embedded PostgreSQL (unless DATABASE_URL is set), migrations, Granian and a SAQ worker.
 
-Ctrl-C (or SIGTERM) stops the web server and the worker; the embedded PostgreSQL keeps running in the
-background so the next start is instant (`make db-stop` stops it).
+Ctrl-C (or SIGTERM) stops the web server, the worker and — when this command started it — the embedded
+PostgreSQL. Its data stays in var/pg, so the next `make run` finds everything again.
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("CHONGMU_LOG_JSON", "0")  # human-readable in development
     env.setdefault("OMP_THREAD_LIMIT", "1")
+    started_db = False
     if not env.get("DATABASE_URL"):
+        was_running = subprocess.run([PY, "scripts/devdb.py", "status"], capture_output=True, text=True)
         subprocess.run([PY, "scripts/devdb.py", "start"], check=True)
+        started_db = was_running.stdout.strip() != "running"
     subprocess.run(
         [PY, "-m", "piccolo.main", "migrations", "forwards", "all"],
         check=True,
@@ -78,6 +81,9 @@ def main() -> int:
             proc.wait(timeout=25)
         except subprocess.TimeoutExpired:
             proc.kill()
+    if started_db:
+        subprocess.run([PY, "scripts/devdb.py", "stop"], check=False)
+    print("stopped.", flush=True)
     return code
 
 
