@@ -84,11 +84,34 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class UploadSettings:
+    """Receipt uploads (components/receipts): limits, image sizes and the OCR job's timing."""
+
+    max_file_bytes: int = field(default_factory=lambda: _int("CHONGMU_UPLOAD_MAX_FILE_BYTES", 20 << 20))
+    max_files: int = field(default_factory=lambda: _int("CHONGMU_UPLOAD_MAX_FILES", 10))
+    max_pixels: int = field(default_factory=lambda: _int("CHONGMU_UPLOAD_MAX_PIXELS", 60_000_000))
+    max_pdf_pages: int = field(default_factory=lambda: _int("CHONGMU_UPLOAD_MAX_PDF_PAGES", 20))
+    image_max_side: int = field(default_factory=lambda: _int("CHONGMU_UPLOAD_IMAGE_MAX_SIDE", 2400))
+    thumb_max_side: int = field(default_factory=lambda: _int("CHONGMU_UPLOAD_THUMB_MAX_SIDE", 320))
+    jpeg_quality: int = field(default_factory=lambda: _int("CHONGMU_UPLOAD_JPEG_QUALITY", 85))
+    ocr_timeout_s: int = field(default_factory=lambda: _int("CHONGMU_OCR_JOB_TIMEOUT_S", 120))
+    ocr_retries: int = field(default_factory=lambda: _int("CHONGMU_OCR_JOB_RETRIES", 3))
+    ocr_retry_delay_s: float = field(default_factory=lambda: float(_int("CHONGMU_OCR_JOB_RETRY_DELAY_S", 5)))
+    ocr_heartbeat_s: int = field(default_factory=lambda: _int("CHONGMU_OCR_JOB_HEARTBEAT_S", 30))
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The upload route's own request body limit (all files plus the multipart overhead)."""
+        return self.max_file_bytes * self.max_files + 1024 * 1024
+
+
+@dataclass(frozen=True)
 class Settings:
     app: AppSettings = field(default_factory=AppSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    upload: UploadSettings = field(default_factory=UploadSettings)
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="receipts",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=table_finder(modules=["components.receipts.tables"], exclude_imported=True),
+    migration_dependencies=["components.events.piccolo_app", "components.accounts.piccolo_app"],
+    commands=[],
+)
