@@ -151,6 +151,8 @@ class EventController(Controller):
     async def edit(self, request: Req, ctx: OrgContext, event_id: int) -> Response[str]:
         event = await services.get_event(ctx, event_id)
         ctx.require("money.edit")
+        if event["locked"]:
+            raise Conflict(services.LOCKED_MESSAGE)
         return await self._form_page(request, ctx, event=event, form=services.event_form(event), errors={})
 
     @post("/{event_id:int}", name="event_update")
@@ -377,7 +379,7 @@ class EventController(Controller):
                 request, f"{self._base(ctx)}/{event_id}/budget", f"'{line['name']}' 항목을 지웠습니다."
             )
         event = await services.get_event(ctx, event_id)
-        response: Response[str] = Response("", media_type="text/html")
+        response: Response[str] = Response("", status_code=200, media_type="text/html")
         return _with_oob(
             request,
             response,
