@@ -24,8 +24,11 @@ from components.receipts.files import default_store
 from tasks.worker import register
 
 JOBS = Counter("chongmu_ocr_jobs_total", "OCR jobs by outcome (success, failed, retry, skipped)", ["outcome"])
-DURATION = Histogram("chongmu_ocr_job_duration_seconds", "Time to read one receipt (OCR + extraction + save)",
-                     buckets=(0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 13, 20, 40, 80))
+DURATION = Histogram(
+    "chongmu_ocr_job_duration_seconds",
+    "Time to read one receipt (OCR + extraction + save)",
+    buckets=(0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 13, 20, 40, 80),
+)
 QUEUE_DEPTH = Gauge("chongmu_ocr_queue_depth", "Jobs waiting in the SAQ queue, seen by this worker")
 FAILURE_RATIO = Gauge("chongmu_ocr_failure_ratio", "Failed / finished OCR jobs since this worker started")
 _counts = {"success": 0, "failed": 0}
@@ -106,7 +109,9 @@ async def ocr_receipt(ctx: dict[str, Any], *, receipt_id: int) -> dict[str, Any]
     try:
         blob = await default_store().get(int(row["image"])) if row.get("image") else None
         if blob is None:
-            await services.mark_failed(receipt_id, "저장된 이미지를 찾을 수 없습니다. 원본을 다시 올려 주세요.")
+            await services.mark_failed(
+                receipt_id, "저장된 이미지를 찾을 수 없습니다. 원본을 다시 올려 주세요."
+            )
             _count("failed")
             return {"receipt_id": receipt_id, "outcome": "failed"}
         await _fault(receipt_id)
@@ -115,11 +120,19 @@ async def ocr_receipt(ctx: dict[str, Any], *, receipt_id: int) -> dict[str, Any]
         elapsed = time.perf_counter() - started
         DURATION.observe(elapsed)
         _count("success" if saved else "skipped")
-        logger.bind(job="ocr_receipt", receipt_id=receipt_id, engine=result.get("engine"),
-                    ocr_seconds=result.get("seconds"), seconds=round(elapsed, 3),
-                    lines=len(result.get("lines") or [])).info("receipt read")
-        return {"receipt_id": receipt_id, "outcome": "needs_review" if saved else "skipped",
-                "seconds": round(elapsed, 3)}
+        logger.bind(
+            job="ocr_receipt",
+            receipt_id=receipt_id,
+            engine=result.get("engine"),
+            ocr_seconds=result.get("seconds"),
+            seconds=round(elapsed, 3),
+            lines=len(result.get("lines") or []),
+        ).info("receipt read")
+        return {
+            "receipt_id": receipt_id,
+            "outcome": "needs_review" if saved else "skipped",
+            "seconds": round(elapsed, 3),
+        }
     except asyncio.CancelledError:
         # A timeout (or the worker shutting down): say so on the receipt, then let SAQ decide.
         timeout = getattr(job, "timeout", 0)
@@ -127,8 +140,11 @@ async def ocr_receipt(ctx: dict[str, Any], *, receipt_id: int) -> dict[str, Any]
             await services.mark_retrying(receipt_id, f"시간이 초과되어 다시 시도합니다 ({attempt}번째 시도).")
             _count("retry")
         else:
-            await services.mark_failed(receipt_id, f"시간 초과: 영수증을 {timeout}초 안에 읽지 못했습니다. "
-                                                   "'다시 읽기'를 누르거나 직접 입력하세요.")
+            await services.mark_failed(
+                receipt_id,
+                f"시간 초과: 영수증을 {timeout}초 안에 읽지 못했습니다. "
+                "'다시 읽기'를 누르거나 직접 입력하세요.",
+            )
             _count("failed")
         raise
     except Exception as exc:
@@ -137,8 +153,10 @@ async def ocr_receipt(ctx: dict[str, Any], *, receipt_id: int) -> dict[str, Any]
             await services.mark_retrying(receipt_id, f"읽기에 실패해 다시 시도합니다 ({attempt}번째 시도).")
             _count("retry")
         else:
-            await services.mark_failed(receipt_id, f"영수증을 읽지 못했습니다 ({type(exc).__name__}). "
-                                                   "'다시 읽기'를 누르거나 직접 입력하세요.")
+            await services.mark_failed(
+                receipt_id,
+                f"영수증을 읽지 못했습니다 ({type(exc).__name__}). '다시 읽기'를 누르거나 직접 입력하세요.",
+            )
             _count("failed")
         raise
     finally:

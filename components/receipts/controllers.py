@@ -52,13 +52,23 @@ def _upload_settings(request: Req) -> UploadSettings:
 
 
 def _limits(s: UploadSettings) -> Limits:
-    return Limits(max_file_bytes=s.max_file_bytes, max_pixels=s.max_pixels, max_pdf_pages=s.max_pdf_pages,
-                  image_max_side=s.image_max_side, thumb_max_side=s.thumb_max_side, jpeg_quality=s.jpeg_quality)
+    return Limits(
+        max_file_bytes=s.max_file_bytes,
+        max_pixels=s.max_pixels,
+        max_pdf_pages=s.max_pdf_pages,
+        image_max_side=s.image_max_side,
+        thumb_max_side=s.thumb_max_side,
+        jpeg_quality=s.jpeg_quality,
+    )
 
 
 def _job_options(s: UploadSettings) -> services.JobOptions:
-    return services.JobOptions(timeout_s=s.ocr_timeout_s, retries=s.ocr_retries,
-                               retry_delay_s=s.ocr_retry_delay_s, heartbeat_s=s.ocr_heartbeat_s)
+    return services.JobOptions(
+        timeout_s=s.ocr_timeout_s,
+        retries=s.ocr_retries,
+        retry_delay_s=s.ocr_retry_delay_s,
+        heartbeat_s=s.ocr_heartbeat_s,
+    )
 
 
 def poll_delay(n: int) -> float:
@@ -85,8 +95,13 @@ def _ocr_boxes(receipt: dict[str, Any]) -> list[dict[str, Any]]:
             points = " ".join(f"{float(x):.1f},{float(y):.1f}" for x, y in box)
         except (TypeError, ValueError):
             continue
-        boxes.append({"points": points, "text": str(line.get("text") or ""),
-                      "low": float(line.get("confidence") or 0) < LOW_CONFIDENCE})
+        boxes.append(
+            {
+                "points": points,
+                "text": str(line.get("text") or ""),
+                "low": float(line.get("confidence") or 0) < LOW_CONFIDENCE,
+            }
+        )
     return boxes
 
 
@@ -98,8 +113,15 @@ def _field_rows(receipt: dict[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(item, dict) or item.get("value") in (None, ""):
             continue
         confidence = float(item.get("confidence") or 0)
-        rows.append({"name": name, "label": label, "value": item["value"], "confidence": confidence,
-                     "low": confidence < LOW_CONFIDENCE})
+        rows.append(
+            {
+                "name": name,
+                "label": label,
+                "value": item["value"],
+                "confidence": confidence,
+                "low": confidence < LOW_CONFIDENCE,
+            }
+        )
     return rows
 
 
@@ -110,15 +132,28 @@ class ReceiptController(Controller):
 
     # ------------------------------------------------------------------ list + upload
 
-    async def _list_page(self, request: Req, ctx: OrgContext, event_id: int, *, status: int = 200) -> Response[str]:
+    async def _list_page(
+        self, request: Req, ctx: OrgContext, event_id: int, *, status: int = 200
+    ) -> Response[str]:
         event = await services.get_event(ctx, event_id)
         receipts = await services.event_receipts(ctx, event_id)
         s = _upload_settings(request)
-        return render(request, "receipts/list.html", {
-            "ctx": ctx, "event": event, "receipts": receipts, "counts": await services.status_counts(ctx, event_id),
-            "max_files": s.max_files, "max_mb": s.max_file_bytes // (1024 * 1024), "poll_delay": poll_delay(0),
-            "review_next": await services.next_for_review(ctx, event_id),
-        }, block="receipt_list", status_code=status)
+        return render(
+            request,
+            "receipts/list.html",
+            {
+                "ctx": ctx,
+                "event": event,
+                "receipts": receipts,
+                "counts": await services.status_counts(ctx, event_id),
+                "max_files": s.max_files,
+                "max_mb": s.max_file_bytes // (1024 * 1024),
+                "poll_delay": poll_delay(0),
+                "review_next": await services.next_for_review(ctx, event_id),
+            },
+            block="receipt_list",
+            status_code=status,
+        )
 
     @get("/events/{event_id:int}/receipts", name="receipt_list")
     async def list(self, request: Req, ctx: OrgContext, event_id: int) -> Response[str]:
@@ -129,10 +164,17 @@ class ReceiptController(Controller):
         """Counts and the camera button for the event's overview page (loaded by the events slice)."""
         event = await services.get_event(ctx, event_id)
         s = _upload_settings(request)
-        return render(request, "receipts/panel.html", {
-            "ctx": ctx, "event": event, "counts": await services.status_counts(ctx, event_id),
-            "max_files": s.max_files, "max_mb": s.max_file_bytes // (1024 * 1024),
-        })
+        return render(
+            request,
+            "receipts/panel.html",
+            {
+                "ctx": ctx,
+                "event": event,
+                "counts": await services.status_counts(ctx, event_id),
+                "max_files": s.max_files,
+                "max_mb": s.max_file_bytes // (1024 * 1024),
+            },
+        )
 
     @post("/events/{event_id:int}/receipts", name="receipt_upload", request_max_body_size=UPLOAD_BODY_LIMIT)
     async def upload(self, request: Req, ctx: OrgContext, event_id: int) -> Response[str]:
@@ -154,10 +196,17 @@ class ReceiptController(Controller):
         await services.enqueue_ocr(request.app.state.queue, outcome.created, _job_options(s))
         messages: list[tuple[str, str]] = []
         if outcome.created:
-            messages.append((f"영수증 {len(outcome.created)}장을 올렸습니다. 글자를 읽는 중입니다.", "success"))
+            messages.append(
+                (f"영수증 {len(outcome.created)}장을 올렸습니다. 글자를 읽는 중입니다.", "success")
+            )
         for new_id, earlier in outcome.duplicates:
-            messages.append((f"영수증 #{new_id}은(는) 이미 올린 영수증 #{earlier}과 같은 파일입니다. "
-                             "중복이면 반려하세요.", "warning"))
+            messages.append(
+                (
+                    f"영수증 #{new_id}은(는) 이미 올린 영수증 #{earlier}과 같은 파일입니다. "
+                    "중복이면 반려하세요.",
+                    "warning",
+                )
+            )
         for name, message in outcome.errors:
             messages.append((f"{name}: {message} (이 파일은 저장하지 않았습니다)", "error"))
         status = 200 if outcome.created else 422
@@ -179,9 +228,16 @@ class ReceiptController(Controller):
             receipt = await services.get_receipt(ctx, receipt_id)
         if not is_partial(request):  # without JavaScript: the refresh link lands on the list
             return redirect(request, f"/o/{ctx.organisation_id}/events/{receipt['event']}/receipts")
-        return render(request, "receipts/_row.html", {
-            "ctx": ctx, "r": receipt, "n": n + 1, "poll_delay": poll_delay(n + 1),
-        })
+        return render(
+            request,
+            "receipts/_row.html",
+            {
+                "ctx": ctx,
+                "r": receipt,
+                "n": n + 1,
+                "poll_delay": poll_delay(n + 1),
+            },
+        )
 
     # ------------------------------------------------------------------ files
 
@@ -194,45 +250,77 @@ class ReceiptController(Controller):
             # The evidence as uploaded: always a download with its validated type, never rendered inline.
             ext = EXTENSIONS.get(receipt["original_type"], "bin")
             name = receipt["filename"] or f"receipt-{receipt_id}.{ext}"
-            disposition = f"attachment; filename=\"receipt-{receipt_id}.{ext}\"; filename*=UTF-8''{quote(name)}"
+            disposition = (
+                f"attachment; filename=\"receipt-{receipt_id}.{ext}\"; filename*=UTF-8''{quote(name)}"
+            )
             media_type = blob.content_type
         else:
-            disposition = f"inline; filename=\"receipt-{receipt_id}-{kind}.jpg\""
+            disposition = f'inline; filename="receipt-{receipt_id}-{kind}.jpg"'
             media_type = "image/jpeg"
-        return Response(blob.content, media_type=media_type, headers={
-            "Content-Disposition": disposition,
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-            "Cache-Control": "private, max-age=86400",
-        })
+        return Response(
+            blob.content,
+            media_type=media_type,
+            headers={
+                "Content-Disposition": disposition,
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; sandbox",
+                "Cache-Control": "private, max-age=86400",
+            },
+        )
 
     # ------------------------------------------------------------------ review
 
-    async def _review_page(self, request: Req, ctx: OrgContext, receipt_id: int, *,
-                           form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-                           status: int = 200) -> Response[str]:
+    async def _review_page(
+        self,
+        request: Req,
+        ctx: OrgContext,
+        receipt_id: int,
+        *,
+        form: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Response[str]:
         receipt = await services.get_receipt(ctx, receipt_id, full=True)
         if await services.reconcile(ctx, receipt, request.app.state.queue):
             receipt = await services.get_receipt(ctx, receipt_id, full=True)
         event = await services.get_event(ctx, int(receipt["event"]))
         lines = await services.budget_lines(int(receipt["event"]))
         if form is None:
-            form = (await services.transaction_form(int(receipt["transaction"])) if receipt.get("transaction")
-                    else services.review_form(receipt))
-        raw_text = "\n".join(str(line.get("text") or "") for line in receipt.get("ocr_lines") or []
-                             if isinstance(line, dict))
+            form = (
+                await services.transaction_form(int(receipt["transaction"]))
+                if receipt.get("transaction")
+                else services.review_form(receipt)
+            )
+        raw_text = "\n".join(
+            str(line.get("text") or "") for line in receipt.get("ocr_lines") or [] if isinstance(line, dict)
+        )
         suggestion = receipt.get("suggestion") or {}
-        return render(request, "receipts/review.html", {
-            "ctx": ctx, "event": event, "r": receipt, "form": form, "errors": errors or {},
-            "line_choices": _choices(lines), "boxes": _ocr_boxes(receipt), "field_rows": _field_rows(receipt),
-            "raw_text": raw_text, "suggestion": suggestion,
-            "evidence_choices": [(k.value, v) for k, v in EVIDENCE_LABELS.items()],
-            "payment_choices": [(k.value, v) for k, v in PAYMENT_LABELS.items()],
-            "transactions": await services.event_transactions(int(receipt["event"])),
-            "queue_left": await services.count_waiting(ctx, int(receipt["event"])),
-            "can_edit": ctx.can("money.edit"), "poll_delay": poll_delay(0), "n": 0,
-            "ocr_warnings": [w for w in receipt.get("warnings") or [] if isinstance(w, str)],
-        }, block="review", status_code=status)
+        return render(
+            request,
+            "receipts/review.html",
+            {
+                "ctx": ctx,
+                "event": event,
+                "r": receipt,
+                "form": form,
+                "errors": errors or {},
+                "line_choices": _choices(lines),
+                "boxes": _ocr_boxes(receipt),
+                "field_rows": _field_rows(receipt),
+                "raw_text": raw_text,
+                "suggestion": suggestion,
+                "evidence_choices": [(k.value, v) for k, v in EVIDENCE_LABELS.items()],
+                "payment_choices": [(k.value, v) for k, v in PAYMENT_LABELS.items()],
+                "transactions": await services.event_transactions(int(receipt["event"])),
+                "queue_left": await services.count_waiting(ctx, int(receipt["event"])),
+                "can_edit": ctx.can("money.edit"),
+                "poll_delay": poll_delay(0),
+                "n": 0,
+                "ocr_warnings": [w for w in receipt.get("warnings") or [] if isinstance(w, str)],
+            },
+            block="review",
+            status_code=status,
+        )
 
     @get("/receipts/{receipt_id:int}", name="receipt_review")
     async def review(self, request: Req, ctx: OrgContext, receipt_id: int) -> Response[str]:
@@ -243,8 +331,9 @@ class ReceiptController(Controller):
         await services.get_event(ctx, event_id)
         next_id = await services.next_for_review(ctx, event_id)
         if next_id is None:
-            return redirect(request, f"/o/{ctx.organisation_id}/events/{event_id}/receipts",
-                            "검토할 영수증이 없습니다.")
+            return redirect(
+                request, f"/o/{ctx.organisation_id}/events/{event_id}/receipts", "검토할 영수증이 없습니다."
+            )
         return redirect(request, f"/o/{ctx.organisation_id}/receipts/{next_id}")
 
     @post("/receipts/{receipt_id:int}/confirm", name="receipt_confirm")
@@ -263,11 +352,19 @@ class ReceiptController(Controller):
         if data.get("next"):
             next_id = await services.next_for_review(ctx, event_id, after_id=receipt_id)
             if next_id is not None:
-                return redirect(request, f"/o/{ctx.organisation_id}/receipts/{next_id}", message,
-                                "warning" if result["warnings"] else "success")
+                return redirect(
+                    request,
+                    f"/o/{ctx.organisation_id}/receipts/{next_id}",
+                    message,
+                    "warning" if result["warnings"] else "success",
+                )
             message += " 검토할 영수증을 모두 처리했습니다."
-        return redirect(request, f"/o/{ctx.organisation_id}/events/{event_id}/receipts", message,
-                        "warning" if result["warnings"] else "success")
+        return redirect(
+            request,
+            f"/o/{ctx.organisation_id}/events/{event_id}/receipts",
+            message,
+            "warning" if result["warnings"] else "success",
+        )
 
     @post("/receipts/{receipt_id:int}/reject", name="receipt_reject")
     async def reject(self, request: Req, ctx: OrgContext, receipt_id: int) -> Response[str]:
@@ -278,19 +375,29 @@ class ReceiptController(Controller):
         if data.get("next"):
             next_id = await services.next_for_review(ctx, event_id, after_id=receipt_id)
             if next_id is not None:
-                return redirect(request, f"/o/{ctx.organisation_id}/receipts/{next_id}", "영수증을 반려했습니다.")
-        return redirect(request, f"/o/{ctx.organisation_id}/events/{event_id}/receipts", "영수증을 반려했습니다.")
+                return redirect(
+                    request, f"/o/{ctx.organisation_id}/receipts/{next_id}", "영수증을 반려했습니다."
+                )
+        return redirect(
+            request, f"/o/{ctx.organisation_id}/events/{event_id}/receipts", "영수증을 반려했습니다."
+        )
 
     @post("/receipts/{receipt_id:int}/retry", name="receipt_retry")
     async def retry(self, request: Req, ctx: OrgContext, receipt_id: int) -> Response[str]:
         receipt = await services.requeue(ctx, receipt_id)
-        await services.enqueue_ocr(request.app.state.queue, [receipt_id], _job_options(_upload_settings(request)))
+        await services.enqueue_ocr(
+            request.app.state.queue, [receipt_id], _job_options(_upload_settings(request))
+        )
         if is_partial(request) and request.headers.get("hx-target", "").startswith("receipt-"):
             fresh = await services.get_receipt(ctx, receipt_id)
-            return render(request, "receipts/_row.html", {
-                "ctx": ctx, "r": fresh, "n": 0, "poll_delay": poll_delay(0)})
-        return redirect(request, f"/o/{ctx.organisation_id}/events/{receipt['event']}/receipts",
-                        "영수증을 다시 읽도록 맡겼습니다.")
+            return render(
+                request, "receipts/_row.html", {"ctx": ctx, "r": fresh, "n": 0, "poll_delay": poll_delay(0)}
+            )
+        return redirect(
+            request,
+            f"/o/{ctx.organisation_id}/events/{receipt['event']}/receipts",
+            "영수증을 다시 읽도록 맡겼습니다.",
+        )
 
 
 __all__ = ["ReceiptController", "ReceiptStatus"]

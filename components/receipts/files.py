@@ -49,8 +49,13 @@ class PostgresFileStore:
         row = await StoredFile.select().where(StoredFile.id == file_id).first()
         if row is None:
             return None
-        return Blob(int(row["id"]), str(row["content_type"]), int(row["size"]), str(row["sha256"]),
-                    bytes(row["content"]))
+        return Blob(
+            int(row["id"]),
+            str(row["content_type"]),
+            int(row["size"]),
+            str(row["sha256"]),
+            bytes(row["content"]),
+        )
 
 
 def default_store() -> FileStore:

@@ -73,8 +73,9 @@ def prepare(data: bytes, limits: Limits) -> PreparedUpload:
         thumb, _, _ = _jpeg(page, limits.thumb_max_side, 75)
         prepared.append(PreparedPage(jpeg, width, height, thumb))
         page.close()
-    return PreparedUpload(kind, CONTENT_TYPES.get(kind, "application/octet-stream"),
-                          hashlib.sha256(data).hexdigest(), prepared)
+    return PreparedUpload(
+        kind, CONTENT_TYPES.get(kind, "application/octet-stream"), hashlib.sha256(data).hexdigest(), prepared
+    )
 
 
 __all__ = ["CONTENT_TYPES", "Limits", "PreparedPage", "PreparedUpload", "UnreadableFile", "prepare"]

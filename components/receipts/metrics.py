@@ -34,8 +34,11 @@ class ReceiptCollector(Collector):
     async def refresh(self) -> None:
         try:
             self.snapshot = await services.global_status_counts()
-            rows = await services._db().run_querystring(QueryString(
-                "SELECT count(*) AS n FROM saq_jobs WHERE queue = {} AND status = 'queued'", QUEUE_NAME))
+            rows = await services._db().run_querystring(
+                QueryString(
+                    "SELECT count(*) AS n FROM saq_jobs WHERE queue = {} AND status = 'queued'", QUEUE_NAME
+                )
+            )
             self.queued_jobs = int(rows[0]["n"]) if rows else 0
             if self.queue_gauge is not None:
                 self.queue_gauge.set(self.queued_jobs)
@@ -50,14 +53,17 @@ class ReceiptCollector(Collector):
             self._task = asyncio.get_running_loop().create_task(self.refresh())
 
     def describe(self) -> Iterator[GaugeMetricFamily]:
-        yield GaugeMetricFamily("chongmu_receipts", "Receipts by status (from the database)", labels=["status"])
+        yield GaugeMetricFamily(
+            "chongmu_receipts", "Receipts by status (from the database)", labels=["status"]
+        )
         yield GaugeMetricFamily("chongmu_receipts_failed_ratio", "Share of receipts whose OCR failed")
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         if time.monotonic() - self.taken > self.max_age_s:
             self._schedule()
-        family = GaugeMetricFamily("chongmu_receipts", "Receipts by status (from the database)",
-                                   labels=["status"])
+        family = GaugeMetricFamily(
+            "chongmu_receipts", "Receipts by status (from the database)", labels=["status"]
+        )
         for status in ReceiptStatus:
             family.add_metric([status.value], self.snapshot.get(status.value, 0))
         yield family

@@ -87,12 +87,34 @@ FIELD_LABELS = {
 }
 LOW_CONFIDENCE = 0.6
 READ_COLUMNS = (
-    Receipt.id, Receipt.event, Receipt.status, Receipt.filename, Receipt.original, Receipt.image,
-    Receipt.thumbnail, Receipt.original_type, Receipt.content_hash, Receipt.page_no, Receipt.page_count,
-    Receipt.image_width, Receipt.image_height, Receipt.engine, Receipt.error, Receipt.attempts,
-    Receipt.ocr_seconds, Receipt.queued_at, Receipt.started_at, Receipt.finished_at, Receipt.duplicate_of,
-    Receipt.possible_duplicate_of, Receipt.transaction, Receipt.suggested_budget_line, Receipt.uploader,
-    Receipt.version, Receipt.created_at, Receipt.updated_at,
+    Receipt.id,
+    Receipt.event,
+    Receipt.status,
+    Receipt.filename,
+    Receipt.original,
+    Receipt.image,
+    Receipt.thumbnail,
+    Receipt.original_type,
+    Receipt.content_hash,
+    Receipt.page_no,
+    Receipt.page_count,
+    Receipt.image_width,
+    Receipt.image_height,
+    Receipt.engine,
+    Receipt.error,
+    Receipt.attempts,
+    Receipt.ocr_seconds,
+    Receipt.queued_at,
+    Receipt.started_at,
+    Receipt.finished_at,
+    Receipt.duplicate_of,
+    Receipt.possible_duplicate_of,
+    Receipt.transaction,
+    Receipt.suggested_budget_line,
+    Receipt.uploader,
+    Receipt.version,
+    Receipt.created_at,
+    Receipt.updated_at,
 )
 
 
@@ -168,8 +190,15 @@ def _clean_filename(name: str) -> str:
     return name[:200] or "이름 없는 파일"
 
 
-async def upload(ctx: OrgContext, event_id: int, files: list[tuple[str, bytes]], limits: Limits, *,
-                 max_files: int, store: FileStore | None = None) -> UploadOutcome:
+async def upload(
+    ctx: OrgContext,
+    event_id: int,
+    files: list[tuple[str, bytes]],
+    limits: Limits,
+    *,
+    max_files: int,
+    store: FileStore | None = None,
+) -> UploadOutcome:
     """Validate each file by content and store it with its Receipt rows (one transaction per file).
 
     Bad files are reported (Korean message per file) without stopping the good ones.
@@ -181,7 +210,9 @@ async def upload(ctx: OrgContext, event_id: int, files: list[tuple[str, bytes]],
     if not files:
         raise ValidationFailed({"files": "올릴 파일을 골라 주세요."})
     if len(files) > max_files:
-        raise ValidationFailed({"files": f"한 번에 {max_files}개까지 올릴 수 있습니다. (지금 {len(files)}개)"})
+        raise ValidationFailed(
+            {"files": f"한 번에 {max_files}개까지 올릴 수 있습니다. (지금 {len(files)}개)"}
+        )
     store = store or default_store()
     outcome = UploadOutcome()
     for raw_name, data in files:
@@ -193,7 +224,9 @@ async def upload(ctx: OrgContext, event_id: int, files: list[tuple[str, bytes]],
             continue
         except Exception as exc:  # a decoder bug must not take the other files down
             logger.opt(exception=exc).warning("upload {} could not be prepared", name)
-            outcome.errors.append((name, "파일을 처리하지 못했습니다. 다른 형식(JPEG, PNG, PDF)으로 다시 올려 주세요."))
+            outcome.errors.append(
+                (name, "파일을 처리하지 못했습니다. 다른 형식(JPEG, PNG, PDF)으로 다시 올려 주세요.")
+            )
             continue
         ids, dups = await _store_upload(ctx, event_id, name, data, prepared, store)
         outcome.created += ids
@@ -201,15 +234,18 @@ async def upload(ctx: OrgContext, event_id: int, files: list[tuple[str, bytes]],
     return outcome
 
 
-async def _store_upload(ctx: OrgContext, event_id: int, name: str, data: bytes, prepared: PreparedUpload,
-                        store: FileStore) -> tuple[list[int], list[tuple[int, int]]]:
+async def _store_upload(
+    ctx: OrgContext, event_id: int, name: str, data: bytes, prepared: PreparedUpload, store: FileStore
+) -> tuple[list[int], list[tuple[int, int]]]:
     ids: list[int] = []
     dups: list[tuple[int, int]] = []
     async with _db().transaction():
         earlier = await (
             Receipt.select(Receipt.id, Receipt.page_no)
-            .where((Receipt.content_hash == prepared.sha256)
-                   & (Receipt.event.organisation == ctx.organisation_id))
+            .where(
+                (Receipt.content_hash == prepared.sha256)
+                & (Receipt.event.organisation == ctx.organisation_id)
+            )
             .order_by(Receipt.id)
         )
         original_id = await store.put(data, prepared.content_type)
@@ -221,20 +257,42 @@ async def _store_upload(ctx: OrgContext, event_id: int, name: str, data: bytes, 
             page_no = number if pdf else None
             duplicate = next((r["id"] for r in earlier if r["page_no"] == page_no), None)
             receipt = Receipt(
-                event=event_id, uploader=ctx.user.id, status=ReceiptStatus.queued, filename=name,
-                original=original_id, image=image_id, thumbnail=thumb_id, original_type=prepared.kind,
-                content_hash=prepared.sha256, page_no=page_no, page_count=len(prepared.pages),
-                image_width=page.width, image_height=page.height, duplicate_of=duplicate,
-                queued_at=stamp, created_at=stamp, updated_at=stamp,
+                event=event_id,
+                uploader=ctx.user.id,
+                status=ReceiptStatus.queued,
+                filename=name,
+                original=original_id,
+                image=image_id,
+                thumbnail=thumb_id,
+                original_type=prepared.kind,
+                content_hash=prepared.sha256,
+                page_no=page_no,
+                page_count=len(prepared.pages),
+                image_width=page.width,
+                image_height=page.height,
+                duplicate_of=duplicate,
+                queued_at=stamp,
+                created_at=stamp,
+                updated_at=stamp,
             )
             await receipt.save()
             ids.append(int(receipt.id))
             if duplicate is not None:
                 dups.append((int(receipt.id), int(duplicate)))
-        await audit.record(ctx.actor, "receipt.upload", "receipt", ",".join(map(str, ids)),
-                           organisation_id=ctx.organisation_id,
-                           after={"event": event_id, "filename": name, "sha256": prepared.sha256,
-                                  "pages": len(prepared.pages), "duplicate_of": [d for _, d in dups]})
+        await audit.record(
+            ctx.actor,
+            "receipt.upload",
+            "receipt",
+            ",".join(map(str, ids)),
+            organisation_id=ctx.organisation_id,
+            after={
+                "event": event_id,
+                "filename": name,
+                "sha256": prepared.sha256,
+                "pages": len(prepared.pages),
+                "duplicate_of": [d for _, d in dups],
+            },
+        )
     return ids, dups
 
 
@@ -254,8 +312,13 @@ async def enqueue_ocr(queue: Any, receipt_ids: list[int], options: JobOptions) -
     """One SAQ job per receipt; the key makes a second enqueue of a waiting job a no-op."""
     for receipt_id in receipt_ids:
         await queue.enqueue(
-            "ocr_receipt", receipt_id=receipt_id, key=job_key(receipt_id), timeout=options.timeout_s,
-            retries=options.retries, retry_delay=options.retry_delay_s, retry_backoff=True,
+            "ocr_receipt",
+            receipt_id=receipt_id,
+            key=job_key(receipt_id),
+            timeout=options.timeout_s,
+            retries=options.retries,
+            retry_delay=options.retry_delay_s,
+            retry_backoff=True,
             heartbeat=options.heartbeat_s,
         )
 
@@ -268,8 +331,13 @@ def _scoped(ctx: OrgContext) -> Any:
 
 
 async def get_receipt(ctx: OrgContext, receipt_id: int, *, full: bool = False) -> dict[str, Any]:
-    columns = [*READ_COLUMNS, Receipt.fields, Receipt.event.title, Receipt.event.status,
-               Receipt.uploader.display_name]
+    columns = [
+        *READ_COLUMNS,
+        Receipt.fields,
+        Receipt.event.title,
+        Receipt.event.status,
+        Receipt.uploader.display_name,
+    ]
     if full:
         columns += [Receipt.ocr_lines, Receipt.suggestion, Receipt.warnings]
     row = await Receipt.select(*columns).where((Receipt.id == receipt_id) & _scoped(ctx)).first()
@@ -312,7 +380,12 @@ async def next_for_review(ctx: OrgContext, event_id: int, after_id: int | None =
     """The next receipt waiting for review in the event (after `after_id`, wrapping round)."""
     base = (Receipt.event == event_id) & _scoped(ctx) & (Receipt.status == ReceiptStatus.needs_review)
     if after_id is not None:
-        row = await Receipt.select(Receipt.id).where(base & (Receipt.id > after_id)).order_by(Receipt.id).first()
+        row = (
+            await Receipt.select(Receipt.id)
+            .where(base & (Receipt.id > after_id))
+            .order_by(Receipt.id)
+            .first()
+        )
         if row:
             return int(row["id"])
         base = base & (Receipt.id != after_id)
@@ -340,9 +413,13 @@ async def reconcile(ctx: OrgContext, receipt: dict[str, Any], queue: Any, stale_
     reason = "작업이 중단되었습니다. '다시 읽기'를 누르거나 직접 입력하세요."
     if job is not None and "timeout" in (job.error or "").lower():
         reason = "시간 초과: 영수증을 읽는 데 너무 오래 걸렸습니다. '다시 읽기'를 누르거나 직접 입력하세요."
-    result = await Receipt.update({Receipt.status: ReceiptStatus.failed, Receipt.error: reason,
-                                   Receipt.updated_at: now()}).where(
-        (Receipt.id == receipt["id"]) & Receipt.status.is_in(list(PENDING))).returning(Receipt.id)
+    result = (
+        await Receipt.update(
+            {Receipt.status: ReceiptStatus.failed, Receipt.error: reason, Receipt.updated_at: now()}
+        )
+        .where((Receipt.id == receipt["id"]) & Receipt.status.is_in(list(PENDING)))
+        .returning(Receipt.id)
+    )
     return bool(result)
 
 
@@ -351,24 +428,37 @@ async def reconcile(ctx: OrgContext, receipt: dict[str, Any], queue: Any, stale_
 
 async def start_processing(receipt_id: int, attempt: int) -> dict[str, Any] | None:
     """Mark a waiting receipt as being read; None when there is nothing to do (idempotent re-runs)."""
-    rows = await Receipt.update({
-        Receipt.status: ReceiptStatus.processing, Receipt.started_at: now(), Receipt.updated_at: now(),
-        Receipt.attempts: attempt, Receipt.error: "",
-    }).where((Receipt.id == receipt_id) & Receipt.status.is_in(list(PENDING))).returning(
-        Receipt.id, Receipt.image, Receipt.event)
+    rows = (
+        await Receipt.update(
+            {
+                Receipt.status: ReceiptStatus.processing,
+                Receipt.started_at: now(),
+                Receipt.updated_at: now(),
+                Receipt.attempts: attempt,
+                Receipt.error: "",
+            }
+        )
+        .where((Receipt.id == receipt_id) & Receipt.status.is_in(list(PENDING)))
+        .returning(Receipt.id, Receipt.image, Receipt.event)
+    )
     return dict(rows[0]) if rows else None
 
 
 async def mark_failed(receipt_id: int, message: str) -> None:
-    await Receipt.update({Receipt.status: ReceiptStatus.failed, Receipt.error: message,
-                          Receipt.finished_at: now(), Receipt.updated_at: now()}).where(
-        (Receipt.id == receipt_id) & Receipt.status.is_in(list(PENDING)))
+    await Receipt.update(
+        {
+            Receipt.status: ReceiptStatus.failed,
+            Receipt.error: message,
+            Receipt.finished_at: now(),
+            Receipt.updated_at: now(),
+        }
+    ).where((Receipt.id == receipt_id) & Receipt.status.is_in(list(PENDING)))
 
 
 async def mark_retrying(receipt_id: int, message: str) -> None:
-    await Receipt.update({Receipt.status: ReceiptStatus.queued, Receipt.error: message,
-                          Receipt.updated_at: now()}).where(
-        (Receipt.id == receipt_id) & Receipt.status.is_in(list(PENDING)))
+    await Receipt.update(
+        {Receipt.status: ReceiptStatus.queued, Receipt.error: message, Receipt.updated_at: now()}
+    ).where((Receipt.id == receipt_id) & Receipt.status.is_in(list(PENDING)))
 
 
 def _value(fields: dict[str, Any], name: str) -> Any:
@@ -382,7 +472,8 @@ async def save_ocr_result(receipt_id: int, result: dict[str, Any]) -> bool:
     async with _db().transaction():
         row = await (
             Receipt.select(Receipt.id, Receipt.event, Receipt.event.organisation, Receipt.status)
-            .where(Receipt.id == receipt_id).first()
+            .where(Receipt.id == receipt_id)
+            .first()
         )
         if row is None or row["status"] != ReceiptStatus.processing:
             return False
@@ -390,20 +481,22 @@ async def save_ocr_result(receipt_id: int, result: dict[str, Any]) -> bool:
         suggestion = await suggest(int(row["event"]), organisation_id, fields)
         possible = await possible_duplicate(organisation_id, receipt_id, fields)
         warnings = [w for w in (result.get("warnings") or []) if isinstance(w, str)]
-        await Receipt.update({
-            Receipt.status: ReceiptStatus.needs_review,
-            Receipt.ocr_lines: json.dumps(result.get("lines") or [], ensure_ascii=False),
-            Receipt.fields: json.dumps(fields, ensure_ascii=False),
-            Receipt.suggestion: json.dumps(suggestion, ensure_ascii=False),
-            Receipt.warnings: json.dumps(warnings, ensure_ascii=False),
-            Receipt.engine: str(result.get("engine") or "")[:40],
-            Receipt.ocr_seconds: float(result.get("seconds") or 0),
-            Receipt.suggested_budget_line: suggestion.get("budget_line_id"),
-            Receipt.possible_duplicate_of: possible,
-            Receipt.error: "",
-            Receipt.finished_at: now(),
-            Receipt.updated_at: now(),
-        }).where(Receipt.id == receipt_id)
+        await Receipt.update(
+            {
+                Receipt.status: ReceiptStatus.needs_review,
+                Receipt.ocr_lines: json.dumps(result.get("lines") or [], ensure_ascii=False),
+                Receipt.fields: json.dumps(fields, ensure_ascii=False),
+                Receipt.suggestion: json.dumps(suggestion, ensure_ascii=False),
+                Receipt.warnings: json.dumps(warnings, ensure_ascii=False),
+                Receipt.engine: str(result.get("engine") or "")[:40],
+                Receipt.ocr_seconds: float(result.get("seconds") or 0),
+                Receipt.suggested_budget_line: suggestion.get("budget_line_id"),
+                Receipt.possible_duplicate_of: possible,
+                Receipt.error: "",
+                Receipt.finished_at: now(),
+                Receipt.updated_at: now(),
+            }
+        ).where(Receipt.id == receipt_id)
     return True
 
 
@@ -413,15 +506,23 @@ async def possible_duplicate(organisation_id: int, receipt_id: int, fields: dict
     when, approval = str(_value(fields, "datetime") or "")[:10], _value(fields, "approval_no")
     if not biz or total is None or not when:
         return None
-    rows = await _db().run_querystring(QueryString(
-        "SELECT r.id, r.fields FROM receipt r JOIN event e ON e.id = r.event "
-        "WHERE e.organisation = {} AND r.id <> {} AND r.status <> 'rejected' "
-        "AND r.fields -> 'biz_no' ->> 'value' = {} ORDER BY r.id",
-        organisation_id, receipt_id, str(biz)))
+    rows = await _db().run_querystring(
+        QueryString(
+            "SELECT r.id, r.fields FROM receipt r JOIN event e ON e.id = r.event "
+            "WHERE e.organisation = {} AND r.id <> {} AND r.status <> 'rejected' "
+            "AND r.fields -> 'biz_no' ->> 'value' = {} ORDER BY r.id",
+            organisation_id,
+            receipt_id,
+            str(biz),
+        )
+    )
     for other in rows:
         f = _json(other["fields"]) or {}
-        if (_value(f, "total") == total and str(_value(f, "datetime") or "")[:10] == when
-                and _value(f, "approval_no") == approval):
+        if (
+            _value(f, "total") == total
+            and str(_value(f, "datetime") or "")[:10] == when
+            and _value(f, "approval_no") == approval
+        ):
             return int(other["id"])
     return None
 
@@ -430,15 +531,58 @@ async def possible_duplicate(organisation_id: int, receipt_id: int, fields: dict
 
 # (words on the receipt, words in a budget line's name or category)
 KEYWORDS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
-    (("식당", "한식", "분식", "치킨", "피자", "고기", "국밥", "김밥", "레스토랑", "반점", "횟집", "식사", "푸드",
-      "갈비", "삼겹", "찌개", "칼국수", "중화", "뷔페"), ("식비", "식사", "식대", "회식", "음식", "저녁", "점심")),
-    (("카페", "커피", "베이커리", "제과", "빵", "스타벅스", "이디야", "투썸", "음료", "디저트"),
-     ("다과", "간식", "커피", "음료", "식비")),
-    (("마트", "편의점", "GS25", "CU", "세븐일레븐", "이마트", "홈플러스", "롯데마트", "다이소", "슈퍼", "상회"),
-     ("물품", "간식", "다과", "소모품", "비품", "재료", "용품")),
-    (("인쇄", "출력", "복사", "현수막", "플랜카드", "디자인", "프린트"), ("인쇄", "홍보", "현수막", "자료집", "자료")),
-    (("택시", "버스", "고속", "철도", "코레일", "주유", "주차", "렌터카", "교통", "SRT", "KTX"),
-     ("교통", "차량", "이동", "주유", "버스")),
+    (
+        (
+            "식당",
+            "한식",
+            "분식",
+            "치킨",
+            "피자",
+            "고기",
+            "국밥",
+            "김밥",
+            "레스토랑",
+            "반점",
+            "횟집",
+            "식사",
+            "푸드",
+            "갈비",
+            "삼겹",
+            "찌개",
+            "칼국수",
+            "중화",
+            "뷔페",
+        ),
+        ("식비", "식사", "식대", "회식", "음식", "저녁", "점심"),
+    ),
+    (
+        ("카페", "커피", "베이커리", "제과", "빵", "스타벅스", "이디야", "투썸", "음료", "디저트"),
+        ("다과", "간식", "커피", "음료", "식비"),
+    ),
+    (
+        (
+            "마트",
+            "편의점",
+            "GS25",
+            "CU",
+            "세븐일레븐",
+            "이마트",
+            "홈플러스",
+            "롯데마트",
+            "다이소",
+            "슈퍼",
+            "상회",
+        ),
+        ("물품", "간식", "다과", "소모품", "비품", "재료", "용품"),
+    ),
+    (
+        ("인쇄", "출력", "복사", "현수막", "플랜카드", "디자인", "프린트"),
+        ("인쇄", "홍보", "현수막", "자료집", "자료"),
+    ),
+    (
+        ("택시", "버스", "고속", "철도", "코레일", "주유", "주차", "렌터카", "교통", "SRT", "KTX"),
+        ("교통", "차량", "이동", "주유", "버스"),
+    ),
     (("호텔", "모텔", "펜션", "리조트", "숙박", "게스트하우스", "콘도", "수련원"), ("숙박", "숙소")),
     (("컨벤션", "대관", "홀", "강당", "웨딩"), ("대관", "장소")),
     (("꽃", "플라워", "화원"), ("꽃", "장식", "선물")),
@@ -459,11 +603,14 @@ async def suggest(event_id: int, organisation_id: int, fields: dict[str, Any]) -
     branch = _value(fields, "branch")
     evidence = _value(fields, "evidence_type")
     out: dict[str, Any] = {
-        "evidence_type": evidence if evidence in EvidenceType._value2member_map_ else EvidenceType.receipt.value,
+        "evidence_type": evidence
+        if evidence in EvidenceType._value2member_map_
+        else EvidenceType.receipt.value,
         "occurred_on": str(_value(fields, "datetime") or "")[:10] or None,
         "amount": _value(fields, "total"),
         "counterparty": " ".join(str(p) for p in (store, branch) if p)[:120] or None,
-        "payment_method": PaymentMethod.card.value if evidence == "card_slip" or _value(fields, "card_company")
+        "payment_method": PaymentMethod.card.value
+        if evidence == "card_slip" or _value(fields, "card_company")
         else (PaymentMethod.cash.value if evidence == "cash_receipt" else None),
         "budget_line_id": None,
         "budget_line_reason": None,
@@ -483,13 +630,18 @@ async def suggest(event_id: int, organisation_id: int, fields: dict[str, Any]) -
 
     # How this organisation classified the same 사업자번호 or merchant before.
     biz = _value(fields, "biz_no")
-    history = await _db().run_querystring(QueryString(
-        "SELECT bl.name, bl.category FROM receipt r JOIN event e ON e.id = r.event "
-        "JOIN money_transaction t ON t.id = r.transaction JOIN budget_line bl ON bl.id = t.budget_line "
-        "WHERE e.organisation = {} AND r.status = 'confirmed' AND ("
-        "  (r.fields -> 'biz_no' ->> 'value') = {} OR (r.fields -> 'store_name' ->> 'value') = {}) "
-        "ORDER BY r.id DESC LIMIT 20",
-        organisation_id, str(biz or "-"), str(store or "-")))
+    history = await _db().run_querystring(
+        QueryString(
+            "SELECT bl.name, bl.category FROM receipt r JOIN event e ON e.id = r.event "
+            "JOIN money_transaction t ON t.id = r.transaction JOIN budget_line bl ON bl.id = t.budget_line "
+            "WHERE e.organisation = {} AND r.status = 'confirmed' AND ("
+            "  (r.fields -> 'biz_no' ->> 'value') = {} OR (r.fields -> 'store_name' ->> 'value') = {}) "
+            "ORDER BY r.id DESC LIMIT 20",
+            organisation_id,
+            str(biz or "-"),
+            str(store or "-"),
+        )
+    )
     for past in history:
         for line in lines:
             if line["name"] == past["name"]:
@@ -516,9 +668,12 @@ async def suggest(event_id: int, organisation_id: int, fields: dict[str, Any]) -
 
 async def budget_lines(event_id: int) -> list[dict[str, Any]]:
     rows = await (
-        BudgetLine.select(BudgetLine.id, BudgetLine.name, BudgetLine.category, BudgetLine.section,
-                          BudgetLine.planned_amount)
-        .where(BudgetLine.event == event_id).order_by(BudgetLine.section).order_by(BudgetLine.position)
+        BudgetLine.select(
+            BudgetLine.id, BudgetLine.name, BudgetLine.category, BudgetLine.section, BudgetLine.planned_amount
+        )
+        .where(BudgetLine.event == event_id)
+        .order_by(BudgetLine.section)
+        .order_by(BudgetLine.position)
         .order_by(BudgetLine.id)
     )
     return [dict(r) for r in rows]
@@ -526,9 +681,12 @@ async def budget_lines(event_id: int) -> list[dict[str, Any]]:
 
 async def event_transactions(event_id: int) -> list[dict[str, Any]]:
     rows = await (
-        Transaction.select(Transaction.id, Transaction.occurred_on, Transaction.counterparty, Transaction.amount)
+        Transaction.select(
+            Transaction.id, Transaction.occurred_on, Transaction.counterparty, Transaction.amount
+        )
         .where((Transaction.event == event_id) & Transaction.deleted_at.is_null())
-        .order_by(Transaction.occurred_on, ascending=False).limit(200)
+        .order_by(Transaction.occurred_on, ascending=False)
+        .limit(200)
     )
     return [dict(r) for r in rows]
 
@@ -569,15 +727,28 @@ async def transaction_form(transaction_id: int) -> dict[str, Any]:
         return {}
     return {
         "occurred_on": row["occurred_on"].isoformat() if row["occurred_on"] else "",
-        "amount": row["amount"], "counterparty": row["counterparty"],
-        "budget_line": str(row["budget_line"] or ""), "evidence_type": row["evidence_type"],
-        "payment_method": row["payment_method"], "memo": row["memo"], "transaction": str(row["id"]),
+        "amount": row["amount"],
+        "counterparty": row["counterparty"],
+        "budget_line": str(row["budget_line"] or ""),
+        "evidence_type": row["evidence_type"],
+        "payment_method": row["payment_method"],
+        "memo": row["memo"],
+        "transaction": str(row["id"]),
     }
 
 
 def _txn_snapshot(row: dict[str, Any]) -> dict[str, Any]:
-    keys = ("section", "budget_line", "occurred_on", "counterparty", "amount", "payment_method",
-            "evidence_type", "memo", "status")
+    keys = (
+        "section",
+        "budget_line",
+        "occurred_on",
+        "counterparty",
+        "amount",
+        "payment_method",
+        "evidence_type",
+        "memo",
+        "status",
+    )
     return {k: (row[k].isoformat() if isinstance(row.get(k), date) else row.get(k)) for k in keys}
 
 
@@ -616,8 +787,11 @@ async def confirm(ctx: OrgContext, receipt_id: int, data: dict[str, str]) -> dic
             line_id = int(data["budget_line"])
         except ValueError:
             line_id = -1
-        line = await (BudgetLine.select(BudgetLine.id, BudgetLine.section)
-                      .where((BudgetLine.id == line_id) & (BudgetLine.event == receipt["event"])).first())
+        line = await (
+            BudgetLine.select(BudgetLine.id, BudgetLine.section)
+            .where((BudgetLine.id == line_id) & (BudgetLine.event == receipt["event"]))
+            .first()
+        )
         if line is None:
             errors["budget_line"] = "이 행사의 예산 항목을 고르세요."
         else:
@@ -628,48 +802,89 @@ async def confirm(ctx: OrgContext, receipt_id: int, data: dict[str, str]) -> dic
             link_id = int(data["transaction"])
         except ValueError:
             link_id = -1
-        found = await (Transaction.select(Transaction.id).where(
-            (Transaction.id == link_id) & (Transaction.event == receipt["event"])
-            & Transaction.deleted_at.is_null()).first())
+        found = await (
+            Transaction.select(Transaction.id)
+            .where(
+                (Transaction.id == link_id)
+                & (Transaction.event == receipt["event"])
+                & Transaction.deleted_at.is_null()
+            )
+            .first()
+        )
         if found is None:
             errors["transaction"] = "이 행사의 집행 내역을 고르세요."
     if errors:
         raise ValidationFailed(errors)
     assert occurred_on is not None and amount is not None
-    values = {
-        "section": section, "budget_line": line_id, "occurred_on": occurred_on, "counterparty": counterparty,
-        "amount": amount, "payment_method": method, "evidence_type": evidence, "memo": memo,
+    values: dict[str, Any] = {
+        "section": section,
+        "budget_line": line_id,
+        "occurred_on": occurred_on,
+        "counterparty": counterparty,
+        "amount": amount,
+        "payment_method": method,
+        "evidence_type": evidence,
+        "memo": memo,
         "status": TransactionStatus.confirmed.value,
     }
     target = link_id or (int(receipt["transaction"]) if receipt.get("transaction") else None)
     async with _db().transaction():
         if target is None:
-            txn = Transaction(event=receipt["event"], author=ctx.user.id, created_at=now(), updated_at=now(),
-                              **values)
+            txn = Transaction(
+                event=receipt["event"], author=ctx.user.id, created_at=now(), updated_at=now(), **values
+            )
             await txn.save()
             target = int(txn.id)
-            await audit.record(ctx.actor, "transaction.create", "transaction", target,
-                               organisation_id=ctx.organisation_id, after=_txn_snapshot(values),
-                               note=f"영수증 #{receipt_id}에서")
+            await audit.record(
+                ctx.actor,
+                "transaction.create",
+                "transaction",
+                target,
+                organisation_id=ctx.organisation_id,
+                after=_txn_snapshot(values),
+                note=f"영수증 #{receipt_id}에서",
+            )
         else:
             before = await Transaction.select().where(Transaction.id == target).first()
             if before is None:
                 raise NotFound("집행 내역을 찾을 수 없습니다.")
-            await Transaction.update({**{getattr(Transaction, k): v for k, v in values.items()},
-                                      Transaction.updated_at: now(),
-                                      Transaction.version: Transaction.version + 1}).where(Transaction.id == target)
-            await audit.record(ctx.actor, "transaction.update", "transaction", target,
-                               organisation_id=ctx.organisation_id, before=_txn_snapshot(before),
-                               after=_txn_snapshot(values), note=f"영수증 #{receipt_id}에서")
-        await Receipt.update({
-            Receipt.status: ReceiptStatus.confirmed, Receipt.transaction: target, Receipt.error: "",
-            Receipt.reviewed_by: ctx.user.id, Receipt.reviewed_at: now(), Receipt.updated_at: now(),
-            Receipt.version: Receipt.version + 1,
-        }).where(Receipt.id == receipt_id)
-        await audit.record(ctx.actor, "receipt.confirm", "receipt", receipt_id,
-                           organisation_id=ctx.organisation_id,
-                           before={"status": receipt["status"], "transaction": receipt.get("transaction")},
-                           after={"status": "confirmed", "transaction": target})
+            await Transaction.update(
+                {
+                    **{getattr(Transaction, k): v for k, v in values.items()},
+                    Transaction.updated_at: now(),
+                    Transaction.version: Transaction.version + 1,
+                }
+            ).where(Transaction.id == target)
+            await audit.record(
+                ctx.actor,
+                "transaction.update",
+                "transaction",
+                target,
+                organisation_id=ctx.organisation_id,
+                before=_txn_snapshot(before),
+                after=_txn_snapshot(values),
+                note=f"영수증 #{receipt_id}에서",
+            )
+        await Receipt.update(
+            {
+                Receipt.status: ReceiptStatus.confirmed,
+                Receipt.transaction: target,
+                Receipt.error: "",
+                Receipt.reviewed_by: ctx.user.id,
+                Receipt.reviewed_at: now(),
+                Receipt.updated_at: now(),
+                Receipt.version: Receipt.version + 1,
+            }
+        ).where(Receipt.id == receipt_id)
+        await audit.record(
+            ctx.actor,
+            "receipt.confirm",
+            "receipt",
+            receipt_id,
+            organisation_id=ctx.organisation_id,
+            before={"status": receipt["status"], "transaction": receipt.get("transaction")},
+            after={"status": "confirmed", "transaction": target},
+        )
     warnings = []
     total = _value(receipt.get("fields") or {}, "total")
     if isinstance(total, int) and total != amount:
@@ -685,11 +900,24 @@ async def reject(ctx: OrgContext, receipt_id: int, reason: str) -> None:
     if receipt["status"] == ReceiptStatus.confirmed:
         raise Conflict("확인된 영수증은 반려할 수 없습니다. 집행 내역에서 먼저 연결을 끊으세요.")
     reason = (reason or "").strip()[:500]
-    await Receipt.update({Receipt.status: ReceiptStatus.rejected, Receipt.error: reason,
-                          Receipt.reviewed_by: ctx.user.id, Receipt.reviewed_at: now(),
-                          Receipt.updated_at: now()}).where(Receipt.id == receipt_id)
-    await audit.record(ctx.actor, "receipt.reject", "receipt", receipt_id, organisation_id=ctx.organisation_id,
-                       before={"status": receipt["status"]}, after={"status": "rejected", "reason": reason})
+    await Receipt.update(
+        {
+            Receipt.status: ReceiptStatus.rejected,
+            Receipt.error: reason,
+            Receipt.reviewed_by: ctx.user.id,
+            Receipt.reviewed_at: now(),
+            Receipt.updated_at: now(),
+        }
+    ).where(Receipt.id == receipt_id)
+    await audit.record(
+        ctx.actor,
+        "receipt.reject",
+        "receipt",
+        receipt_id,
+        organisation_id=ctx.organisation_id,
+        before={"status": receipt["status"]},
+        after={"status": "rejected", "reason": reason},
+    )
 
 
 async def requeue(ctx: OrgContext, receipt_id: int) -> dict[str, Any]:
@@ -699,17 +927,23 @@ async def requeue(ctx: OrgContext, receipt_id: int) -> dict[str, Any]:
     _require_open(await get_event(ctx, int(receipt["event"])))
     if receipt["status"] == ReceiptStatus.confirmed:
         raise Conflict("확인된 영수증은 다시 읽지 않습니다.")
-    await Receipt.update({Receipt.status: ReceiptStatus.queued, Receipt.error: "", Receipt.queued_at: now(),
-                          Receipt.updated_at: now()}).where(Receipt.id == receipt_id)
+    await Receipt.update(
+        {
+            Receipt.status: ReceiptStatus.queued,
+            Receipt.error: "",
+            Receipt.queued_at: now(),
+            Receipt.updated_at: now(),
+        }
+    ).where(Receipt.id == receipt_id)
     return receipt
 
 
 async def receipt_totals(event_id: int) -> dict[int, int]:
-    """Sum of the OCR totals of each transaction's confirmed receipts: for the events slice's evidence checks."""
-    rows = await (
-        Receipt.select(Receipt.transaction, Receipt.fields)
-        .where((Receipt.event == event_id) & (Receipt.status == ReceiptStatus.confirmed)
-               & Receipt.transaction.is_not_null())
+    """Per transaction, the sum of its confirmed receipts' OCR totals (for the events slice's checks)."""
+    rows = await Receipt.select(Receipt.transaction, Receipt.fields).where(
+        (Receipt.event == event_id)
+        & (Receipt.status == ReceiptStatus.confirmed)
+        & Receipt.transaction.is_not_null()
     )
     out: dict[int, int] = {}
     for row in rows:
@@ -721,13 +955,19 @@ async def receipt_totals(event_id: int) -> dict[int, int]:
 
 async def waiting_for_review(event_id: int) -> int:
     """Receipts of the event waiting for review (the events slice shows the count)."""
-    return int(await Receipt.count().where(
-        (Receipt.event == event_id) & (Receipt.status == ReceiptStatus.needs_review)))
+    return int(
+        await Receipt.count().where(
+            (Receipt.event == event_id) & (Receipt.status == ReceiptStatus.needs_review)
+        )
+    )
 
 
 async def count_waiting(ctx: OrgContext, event_id: int) -> int:
-    return int(await Receipt.count().where(
-        (Receipt.event == event_id) & _scoped(ctx) & (Receipt.status == ReceiptStatus.needs_review)))
+    return int(
+        await Receipt.count().where(
+            (Receipt.event == event_id) & _scoped(ctx) & (Receipt.status == ReceiptStatus.needs_review)
+        )
+    )
 
 
 async def global_status_counts() -> dict[str, int]:

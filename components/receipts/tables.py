@@ -1,6 +1,7 @@
 """Receipts (증빙) and the files behind them. The original upload is never thrown away."""
 
 from enum import Enum
+from typing import Any
 
 from piccolo.columns import (
     JSONB,
@@ -48,7 +49,9 @@ class Receipt(Table, tablename="receipt"):
     status = Varchar(length=20, choices=ReceiptStatus, default=ReceiptStatus.queued, index=True)
     filename = Varchar(length=255, default="")  # as uploaded; shown only, never trusted
     original = ForeignKey(StoredFile, null=False, on_delete=OnDelete.restrict)  # untouched upload (evidence)
-    image = ForeignKey(StoredFile, null=True, default=None, on_delete=OnDelete.restrict)  # upright JPEG, no EXIF
+    image = ForeignKey(
+        StoredFile, null=True, default=None, on_delete=OnDelete.restrict
+    )  # upright JPEG, no EXIF
     thumbnail = ForeignKey(StoredFile, null=True, default=None, on_delete=OnDelete.restrict)
     original_type = Varchar(length=20, default="")  # jpeg/png/webp/heif/pdf, by content
     content_hash = Varchar(length=64, index=True)  # sha256 of the original upload
@@ -67,8 +70,10 @@ class Receipt(Table, tablename="receipt"):
     queued_at = Timestamptz(null=True, default=None)
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
-    duplicate_of = ForeignKey("self", null=True, default=None, on_delete=OnDelete.set_null)
-    possible_duplicate_of = ForeignKey("self", null=True, default=None, on_delete=OnDelete.set_null)
+    duplicate_of: ForeignKey[Any] = ForeignKey("self", null=True, default=None, on_delete=OnDelete.set_null)
+    possible_duplicate_of: ForeignKey[Any] = ForeignKey(
+        "self", null=True, default=None, on_delete=OnDelete.set_null
+    )
     transaction = ForeignKey(Transaction, null=True, default=None, index=True, on_delete=OnDelete.set_null)
     suggested_budget_line = ForeignKey(BudgetLine, null=True, default=None, on_delete=OnDelete.set_null)
     reviewed_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)

@@ -42,15 +42,29 @@ class Worker:
 
     def start(self, **extra_env: str) -> Worker:
         self.metrics_port = free_port()
-        env = {**os.environ, "CHONGMU_LOG_JSON": "0", "CHONGMU_LOG_LEVEL": "INFO", "OMP_THREAD_LIMIT": "1",
-               "CHONGMU_WORKER_CONCURRENCY": "1", "CHONGMU_WORKER_GRACE_S": "2",
-               "CHONGMU_WORKER_METRICS_PORT": str(self.metrics_port), **self.env, **extra_env}
+        env = {
+            **os.environ,
+            "CHONGMU_LOG_JSON": "0",
+            "CHONGMU_LOG_LEVEL": "INFO",
+            "OMP_THREAD_LIMIT": "1",
+            "CHONGMU_WORKER_CONCURRENCY": "1",
+            "CHONGMU_WORKER_GRACE_S": "2",
+            "CHONGMU_WORKER_METRICS_PORT": str(self.metrics_port),
+            **self.env,
+            **extra_env,
+        }
         LOGS.mkdir(parents=True, exist_ok=True)
         log = LOGS / f"{self.name}-{len(self.logs)}.log"
         self.logs.append(log)
         with open(log, "wb") as out:
-            self.proc = subprocess.Popen(["nice", sys.executable, "-m", "saq", "tasks.worker.settings"], cwd=ROOT,
-                                         env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                ["nice", sys.executable, "-m", "saq", "tasks.worker.settings"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         return self
 
     def kill(self) -> None:
@@ -90,7 +104,9 @@ def worker(make_worker: Any) -> Worker:
     return make_worker().start()  # type: ignore[no-any-return]
 
 
-async def wait_status(receipt_id: int, statuses: set[str], timeout: float = 90, worker: Worker | None = None) -> str:
+async def wait_status(
+    receipt_id: int, statuses: set[str], timeout: float = 90, worker: Worker | None = None
+) -> str:
     from components.receipts.tables import Receipt
 
     deadline = time.monotonic() + timeout
@@ -105,21 +121,40 @@ async def wait_status(receipt_id: int, statuses: set[str], timeout: float = 90, 
     raise AssertionError(f"receipt {receipt_id} stayed {status!r}, wanted {statuses}\n{tail}")
 
 
-async def make_event(org_id: int, title: str = "신입생 환영회", lines: list[tuple[str, str, str]] | None = None,
-                     status: str = "in_progress") -> dict[str, Any]:
+async def make_event(
+    org_id: int,
+    title: str = "신입생 환영회",
+    lines: list[tuple[str, str, str]] | None = None,
+    status: str = "in_progress",
+) -> dict[str, Any]:
     """An event with budget lines [(section, category, name)] straight in the tables."""
     from components.events.tables import BudgetLine, Event
 
     stamp = datetime.now(UTC)
-    event = Event(organisation=org_id, title=title, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 3),
-                  status=status, created_at=stamp, updated_at=stamp)
+    event = Event(
+        organisation=org_id,
+        title=title,
+        starts_on=date(2026, 3, 2),
+        ends_on=date(2026, 3, 3),
+        status=status,
+        created_at=stamp,
+        updated_at=stamp,
+    )
     await event.save()
     ids = {}
-    for position, (section, category, name) in enumerate(lines or [("expense", "식비", "식사"),
-                                                                     ("expense", "물품", "간식"),
-                                                                     ("expense", "인쇄", "현수막")]):
-        line = BudgetLine(event=event.id, section=section, category=category, name=name, planned_amount=100000,
-                          position=position, created_at=stamp, updated_at=stamp)
+    for position, (section, category, name) in enumerate(
+        lines or [("expense", "식비", "식사"), ("expense", "물품", "간식"), ("expense", "인쇄", "현수막")]
+    ):
+        line = BudgetLine(
+            event=event.id,
+            section=section,
+            category=category,
+            name=name,
+            planned_amount=100000,
+            position=position,
+            created_at=stamp,
+            updated_at=stamp,
+        )
         await line.save()
         ids[name] = int(line.id)
     return {"id": int(event.id), "lines": ids}
@@ -143,14 +178,19 @@ def render_receipt(lines: list[str], size: tuple[int, int] = (700, 900)) -> byte
     return out.getvalue()
 
 
-async def upload(client: Any, org_id: int, event_id: int, files: list[tuple[str, bytes, str]], *,
-                 htmx: bool = True) -> Any:
+async def upload(
+    client: Any, org_id: int, event_id: int, files: list[tuple[str, bytes, str]], *, htmx: bool = True
+) -> Any:
     from tests.helpers import HX, csrf
 
     token = await csrf(client)
     headers = {**(HX if htmx else {}), "x-csrftoken": token}
-    return await client.post(f"/o/{org_id}/events/{event_id}/receipts", headers=headers, follow_redirects=False,
-                             files=[("files", (name, data, ctype)) for name, data, ctype in files])
+    return await client.post(
+        f"/o/{org_id}/events/{event_id}/receipts",
+        headers=headers,
+        follow_redirects=False,
+        files=[("files", (name, data, ctype)) for name, data, ctype in files],
+    )
 
 
 @pytest.fixture

@@ -31,8 +31,11 @@ async def test_upload_read_review_confirm(owner, worker):
     # Original, normalised image and thumbnail were stored with the row; the original is byte-identical.
     original = await StoredFile.select().where(StoredFile.id == receipt["original"]).first()
     assert bytes(original["content"]) == photo and original["content_type"] == "image/jpeg"
-    assert receipt["image"] and receipt["thumbnail"] and receipt["status"] in ("queued", "processing",
-                                                                             "needs_review")
+    assert (
+        receipt["image"]
+        and receipt["thumbnail"]
+        and receipt["status"] in ("queued", "processing", "needs_review")
+    )
 
     status = await wait_status(rid, {"needs_review", "failed"}, worker=worker)
     assert status == "needs_review", worker.log_tail()
@@ -49,10 +52,13 @@ async def test_upload_read_review_confirm(owner, worker):
     page = await client.get(f"/o/{org}/receipts/{rid}")
     assert page.status_code == 200
     assert f'src="/o/{org}/receipts/{rid}/file/image"' in page.text
-    assert "<svg class=\"ocr-boxes\"" in page.text and "<polygon" in page.text
+    assert '<svg class="ocr-boxes"' in page.text and "<polygon" in page.text
     assert "인식된 글자 전체 보기" in page.text
-    stored = await Receipt.select(Receipt.fields, Receipt.suggestion, Receipt.ocr_seconds).where(
-        Receipt.id == rid).first()
+    stored = (
+        await Receipt.select(Receipt.fields, Receipt.suggestion, Receipt.ocr_seconds)
+        .where(Receipt.id == rid)
+        .first()
+    )
     fields = json.loads(stored["fields"])
     suggestion = json.loads(stored["suggestion"])
     assert fields["total"]["value"] == truth["total"]  # OCR accuracy is the OCR slice's; the total is solid
@@ -65,13 +71,24 @@ async def test_upload_read_review_confirm(owner, worker):
 
     # Confirm onto a budget line: a transaction is created and linked, the receipt is confirmed.
     line = owner["lines"]["식사"]
-    response = await post(client, f"/o/{org}/receipts/{rid}/confirm", {
-        "occurred_on": truth["datetime"][:10], "amount": f"{truth['total']:,}", "counterparty": "중앙컨벤션",
-        "budget_line": str(line), "evidence_type": "card_slip", "payment_method": "card", "memo": "",
-    })
+    response = await post(
+        client,
+        f"/o/{org}/receipts/{rid}/confirm",
+        {
+            "occurred_on": truth["datetime"][:10],
+            "amount": f"{truth['total']:,}",
+            "counterparty": "중앙컨벤션",
+            "budget_line": str(line),
+            "evidence_type": "card_slip",
+            "payment_method": "card",
+            "memo": "",
+        },
+    )
     assert response.status_code == 303, response.text
     txn = await Transaction.select().where(Transaction.event == event).first()
-    assert txn["amount"] == truth["total"] and txn["budget_line"] == line and txn["evidence_type"] == "card_slip"
+    assert (
+        txn["amount"] == truth["total"] and txn["budget_line"] == line and txn["evidence_type"] == "card_slip"
+    )
     done = await Receipt.select(Receipt.status, Receipt.transaction).where(Receipt.id == rid).first()
     assert done == {"status": "confirmed", "transaction": txn["id"]}
 
@@ -90,7 +107,7 @@ async def test_upload_read_review_confirm(owner, worker):
     assert await Receipt.select(Receipt.updated_at).where(Receipt.id == rid).first() == before
 
     # The worker's Prometheus endpoint counts jobs by outcome.
-    with urllib.request.urlopen(f"http://127.0.0.1:{worker.metrics_port}/metrics", timeout=5) as r:  # noqa: S310
+    with urllib.request.urlopen(f"http://127.0.0.1:{worker.metrics_port}/metrics", timeout=5) as r:
         text = r.read().decode()
     assert re.search(r'chongmu_ocr_jobs_total\{outcome="success"\} 1\.0', text), text[-2000:]
     assert "chongmu_ocr_job_duration_seconds_bucket" in text
@@ -109,9 +126,12 @@ async def test_same_photo_twice_warns_and_links(owner, worker):
     for rid in (first, second):
         assert await wait_status(rid, {"needs_review", "failed"}, worker=worker) == "needs_review"
     page = await client.get(f"/o/{org}/receipts/{second}")
-    assert f"같은 파일을 이미 올렸습니다" in page.text
-    row = await Receipt.select(Receipt.duplicate_of, Receipt.possible_duplicate_of).where(
-        Receipt.id == second).first()
+    assert "같은 파일을 이미 올렸습니다" in page.text
+    row = (
+        await Receipt.select(Receipt.duplicate_of, Receipt.possible_duplicate_of)
+        .where(Receipt.id == second)
+        .first()
+    )
     assert row["duplicate_of"] == first
     fields = json.loads((await Receipt.select(Receipt.fields).where(Receipt.id == second).first())["fields"])
     if fields["biz_no"]["value"] and fields["total"]["value"] and fields["datetime"]["value"]:

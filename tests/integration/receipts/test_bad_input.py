@@ -1,0 +1,148 @@
+"""Each bad upload gets a clear Korean message; good files in the same request are kept; nothing is lost."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from components.receipts.tables import Receipt, StoredFile
+
+from .conftest import render_receipt, sample, upload
+
+
+def _pdf(pages: int) -> bytes:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        pdf.new_page(200, 300)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _bomb() -> bytes:
+    """A 20000×20000 PNG: small on disk (1 bit per pixel, compresses well), 400 megapixels decoded."""
+    out = io.BytesIO()
+    Image.new("1", (20000, 20000), 1).save(out, "PNG", optimize=False)
+    return out.getvalue()
+
+
+JPEG = render_receipt(["테스트 가게", "합계 12,000원"])
+
+BAD = [
+    ("zero.jpg", b"", "image/jpeg", "빈 파일입니다"),
+    ("truncated.jpg", JPEG[: len(JPEG) // 2], "image/jpeg", "파일이 손상되었습니다"),
+    ("notes.jpg", "영수증 아님\n그냥 글자\n".encode(), "image/jpeg", "이미지나 PDF 파일이 아닙니다"),
+    (
+        "evil.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "image/svg+xml",
+        "SVG/HTML 파일은 받지 않습니다",
+    ),
+    (
+        "page.html",
+        b"<!doctype html><html><script>alert(1)</script></html>",
+        "text/html",
+        "SVG/HTML 파일은 받지 않습니다",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "ctype", "message"), BAD, ids=[b[0] for b in BAD])
+async def test_bad_file_is_refused_with_korean_message(owner, name, data, ctype, message):
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    response = await upload(client, org, event, [(name, data, ctype)])
+    assert response.status_code == 422
+    assert message in response.text and "이 파일은 저장하지 않았습니다" in response.text
+    assert "<script>alert" not in response.text
+    assert await Receipt.count() == 0 and await StoredFile.count() == 0
+
+
+async def test_huge_image_and_huge_pdf_are_refused(owner):
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    response = await upload(
+        client, org, event, [("bomb.png", _bomb(), "image/png"), ("book.pdf", _pdf(300), "application/pdf")]
+    )
+    assert response.status_code == 422
+    assert "bomb.png: 이미지가 너무 큽니다" in response.text
+    assert "book.pdf: PDF 페이지가 너무 많습니다 (최대 20쪽, 이 파일은 300쪽)" in response.text
+    assert await Receipt.count() == 0
+
+
+async def test_good_files_survive_bad_neighbours_without_javascript(owner):
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    response = await upload(
+        client, org, event, [("good.jpg", JPEG, "image/jpeg"), ("zero.jpg", b"", "image/jpeg")], htmx=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/o/{org}/events/{event}/receipts"
+    page = await client.get(response.headers["location"])
+    assert "영수증 1장을 올렸습니다" in page.text and "zero.jpg: 빈 파일입니다" in page.text
+    assert await Receipt.count() == 1
+
+
+async def test_too_many_files_and_no_file(owner):
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    response = await upload(client, org, event, [(f"{i}.jpg", JPEG, "image/jpeg") for i in range(11)])
+    assert response.status_code == 422 and "한 번에 10개까지 올릴 수 있습니다" in response.text
+    response = await upload(client, org, event, [("", b"", "application/octet-stream")])
+    assert response.status_code == 422 and "올릴 파일을 골라 주세요" in response.text
+    assert await Receipt.count() == 0
+
+
+async def test_heic_shot_sideways_is_stored_upright_without_exif(owner):
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    data = sample("special/sideways_receipt.heic")
+    response = await upload(client, org, event, [("IMG_0001.HEIC", data, "image/heic")])
+    assert response.status_code == 200, response.text
+    receipt = await Receipt.select().first()
+    assert receipt["original_type"] == "heif"
+    original = await StoredFile.select().where(StoredFile.id == receipt["original"]).first()
+    assert bytes(original["content"]) == data and original["content_type"] == "image/heic"
+    image = await client.get(f"/o/{org}/receipts/{receipt['id']}/file/image")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(image.content)) as img:
+        assert img.height > img.width  # a receipt is portrait once EXIF orientation is applied
+        assert not img.getexif()  # no EXIF (location privacy)
+        assert (img.width, img.height) == (receipt["image_width"], receipt["image_height"])
+    # The original is a download with its validated type, never rendered inline.
+    original_response = await client.get(f"/o/{org}/receipts/{receipt['id']}/file/original")
+    assert original_response.content == data
+    assert original_response.headers["content-type"] == "image/heic"
+    assert original_response.headers["content-disposition"].startswith("attachment;")
+    assert original_response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_pdf_pages_become_receipts_and_pdf_is_kept(owner):
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    data = sample("special/two_receipts.pdf")
+    response = await upload(client, org, event, [("scan.pdf", data, "application/pdf")])
+    assert response.status_code == 200
+    rows = await Receipt.select().order_by(Receipt.id)
+    assert [r["page_no"] for r in rows] == [1, 2] and {r["page_count"] for r in rows} == {2}
+    assert rows[0]["original"] == rows[1]["original"]
+    assert "(1/2쪽)" in response.text and "(2/2쪽)" in response.text
+    original = await client.get(f"/o/{org}/receipts/{rows[0]['id']}/file/original")
+    assert original.content == data and original.headers["content-type"] == "application/pdf"
+    assert 'filename="receipt-' in original.headers["content-disposition"]
+
+
+async def test_file_over_the_size_limit(owner, running_app):
+    from dataclasses import replace
+
+    from web.settings import UploadSettings
+
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    big = JPEG + b"\0" * (1024 * 1024)  # trailing junk after the JPEG: a valid image, 1 MB more
+    settings = running_app.state.settings
+    running_app.state.settings = replace(settings, upload=UploadSettings(max_file_bytes=1024 * 1024))
+    try:
+        response = await upload(client, org, event, [("big.jpg", big, "image/jpeg")])
+    finally:
+        running_app.state.settings = settings
+    assert response.status_code == 422
+    assert "big.jpg: 파일이 너무 큽니다 (최대 1MB" in response.text
+    assert await Receipt.count() == 0
