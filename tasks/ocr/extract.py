@@ -204,12 +204,17 @@ def join_spaced_syllables(text: str) -> str:
 # --------------------------------------------------------------------------- labels
 
 
-def _label_re(words: list[str]) -> re.Pattern:
-    alts = sorted(words, key=len, reverse=True)
-    parts = []
-    for w in alts:
-        parts.append(r"\s*".join(re.escape(c) for c in w if not c.isspace()))
-    return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE)
+def _label_re(words: list[str], fuzzy: bool = True) -> re.Pattern:
+    """Labels as a regex: spaces allowed between letters (Tesseract spaces Hangul apart), and for Hangul
+    labels of four letters or more one misread letter ("카드총류", "공금가액")."""
+    exact, loose = [], []
+    for w in sorted(words, key=lambda w: len(compact(w)), reverse=True):
+        chars = [c for c in w if not c.isspace()]
+        exact.append(r"\s*".join(re.escape(c) for c in chars))
+        if fuzzy and len(chars) >= 4 and all(HANGUL.match(c) for c in chars):
+            for i in range(1, len(chars)):  # the first letter stays: it anchors the label
+                loose.append(r"\s*".join("[가-힣]" if j == i else re.escape(c) for j, c in enumerate(chars)))
+    return re.compile("(?:" + "|".join(exact + loose) + ")", re.IGNORECASE)
 
 
 LABELS: dict[str, list[str]] = {
@@ -223,6 +228,7 @@ LABELS: dict[str, list[str]] = {
                       "과세매출", "과세공급가액", "물품가액"],
     "vat": ["부가가치세", "부가세액", "부가세", "부 가 세", "세액", "VAT", "V.A.T", "부가서"],
     "service_charge": ["봉사료"],
+    "taxfree": ["면세물품가액", "면세물품", "면세금액", "면세가액", "면세"],
     "discount": ["할인금액", "할인액", "할인", "에누리", "쿠폰할인", "즉시할인"],
     "biz_no": ["사업자등록번호", "사업자번호", "사업자 번호", "사업자NO", "사업자No", "사업자", "등록번호",
                "BIZNO", "Biz No"],
@@ -326,7 +332,7 @@ DATE_RE = re.compile(
 )
 DATE_COMPACT_RE = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
 TIME_RE = re.compile(
-    r"(?:(오전|오후|AM|PM|am|pm)\s*)?(?<!\d)(\d{1,2})\s*(?::|시)\s*(\d{2})(?:\s*(?::|분)\s*(\d{2}))?(?!\d)"
+    r"(?:(오전|오후|AM|PM|am|pm)\s*)?(?<!\d)(\d{1,2})\s*(?::|시)\s*(\d{2})(?:\s*(?::|분|\.)\s*(\d{2}))?(?!\d)"
     r"(?:\s*(AM|PM|am|pm))?"
 )
 
@@ -499,11 +505,18 @@ def clean_name(text: str) -> str:
 
 
 def parse_representative(text: str) -> tuple[str, int] | None:
-    t = re.sub(r"^[\s:;.,\-=)\]]+", "", text)
-    t2 = join_spaced_syllables(t)
-    m = re.match(r"([가-힣]{2,4})(?:\s*외\s*\d+\s*명)?", t2)
-    if m:
-        return m.group(1), 0
+    t = re.sub(r"^[^가-힣A-Za-z]+", "", text)
+    # a name is 2-4 syllables; Tesseract spaces them apart ("손 승 우", "슨 숙우")
+    toks = re.match(r"((?:[가-힣]{1,4}\s?){1,4})", t)
+    if toks:
+        name = ""
+        for tok in toks.group(1).split():
+            if len(name) + len(tok) > 4:
+                break
+            name += tok
+        if 2 <= len(name) <= 4:
+            return name, 0
+    t2 = t
     m = re.match(r"([A-Za-z][A-Za-z .]{1,30}[A-Za-z])", t2)
     if m:
         return m.group(1).strip(), 0
@@ -716,7 +729,7 @@ def find_labelled(rows: list[Row], key: str, parse, *, variants: bool = True, be
         nxt_label = ANY_LABEL.search(text, m.end())
         x_stop = row.x_at(nxt_label.start()) if (nxt_label and vi == 0 and nxt_label.start() > m.end()) else None
         btext, brow = _below_text(rows, ri, lx0, x_stop)
-        if btext and brow is not None:
+        if btext and brow is not None and not ANY_LABEL.match(btext):
             got = parse(btext)
             if got is not None:
                 val, pos = got
@@ -731,8 +744,12 @@ def find_labelled(rows: list[Row], key: str, parse, *, variants: bool = True, be
 # parse adapters: text → (value, position) | None
 
 def _p_amount(text: str):
-    t = text.lstrip(" :;.)]=-")
+    t = re.sub(r"^[\s:;.)\]=\-]*(?:[W₩\\￦]\s?)?", "", text)
     lead = len(text) - len(t)
+    # "38 000" (a thousands separator lost) → 38,000
+    m = re.match(r"(\d{1,3}) (\d{3})(?![\d,.])", t)
+    if m:
+        return int(m.group(1) + m.group(2)), lead
     # "4 3,500" (a space inside the number) → 43,500 when that makes one well-formed amount
     m = re.match(r"(\d{1,2}) (\d{1,3}[,.]\d{3})(?!\d)", t)
     if m:
@@ -1032,6 +1049,8 @@ def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:
             continue
         if TITLE_WORDS.search(compact(t)) and len(compact(TITLE_WORDS.sub("", compact(t)))) < 3:
             continue
+        if re.search(r"귀\s*하|貴下", t):
+            continue  # the customer's name on a 간이영수증
         if ANY_LABEL.match(t):
             continue
         t2 = re.sub(r"\[[^\]]*\]|\([^)]*용\)", "", t)
@@ -1061,12 +1080,15 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
     for c in tot:
         c.prio = 2
     sup = [c for c in lab("supply_amount") if c.value > 0]
-    vat = [c for c in lab("vat", exclude_before=r"(면|비)$", exclude_after=r"(법|시행|제\s*\d|포함|별도)")
+    taxfree = [c for c in find_labelled(rows, "taxfree", _p_amount) if c.value > 0]
+    vat = [c for c in lab("vat", exclude_before=r"(면|비)$",
+                          exclude_after=r"(법|범|벌|시행|.{0,16}제\s*\d+\s*조|.{0,16}규[칙정]|포함|별도)")
            if c.value < 10_000_000]
     svc = lab("service_charge")
     dsc = lab("discount", exclude_after=r"(율|%|카드)")
     s_c, v_c = _best(sup), _best(vat)
-    if s_c:
+    if s_c and not taxfree:
+        # with tax-free (면세) goods a receipt prints 과세/면세 amounts, not one 공급가액
         _set(rf.supply_amount, s_c)
     if v_c and (not s_c or v_c.value < s_c.value or v_c.value == 0):
         _set(rf.vat, v_c)
@@ -1097,7 +1119,7 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
     vals = {}
     for v, ri, s in allam:
         vals.setdefault(v, (ri, s))
-    if total is None or rf.supply_amount.value is None or rf.vat.value is None:
+    if not taxfree and (total is None or rf.supply_amount.value is None or rf.vat.value is None):
         best_t = None
         for t_val, (t_row, t_seg) in vals.items():
             if total is not None and t_val != total.value:
@@ -1129,7 +1151,8 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         for v, _ri, _s in allam:
             counts[v] = counts.get(v, 0) + 1
         twice = [v for v, k in counts.items() if k >= 2]
-        if twice:
+        biggest = max(v for v, _ri, _s in allam if _ri >= n // 3) if any(r >= n // 3 for _v, r, _s in allam) else 0
+        if twice and max(twice) * 2 >= biggest:
             v = max(twice)
             ri, s = vals[v]
             total = Cand(v, s.conf * 0.6, s.box, ri, False)
@@ -1146,6 +1169,10 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         total = Cand(s_v, sg.conf * 0.8, sg.box, ri, False)
     if total is not None:
         _set(rf.total, total)
+    # VAT is at most a tenth of the total (less with tax-free goods), and not a stray small number
+    if rf.total.value and rf.vat.value is not None and (
+            rf.vat.value > rf.total.value / 10 + 2 or 0 < rf.vat.value < rf.total.value / 200):
+        rf.vat = Field()
     # a VAT label read into the supply amount (or vice versa) is checked against the total
     if rf.total.value and rf.supply_amount.value and rf.vat.value is None:
         v = rf.total.value - rf.supply_amount.value
