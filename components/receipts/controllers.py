@@ -285,12 +285,12 @@ class ReceiptController(Controller):
             receipt = await services.get_receipt(ctx, receipt_id, full=True)
         event = await services.get_event(ctx, int(receipt["event"]))
         lines = await services.budget_lines(int(receipt["event"]))
-        if form is None:
-            form = (
-                await services.transaction_form(int(receipt["transaction"]))
-                if receipt.get("transaction")
-                else services.review_form(receipt)
-            )
+        defaults = (
+            await services.transaction_form(int(receipt["transaction"]))
+            if receipt.get("transaction")
+            else services.review_form(receipt)
+        )
+        form = {**defaults, **(form or {})}
         raw_text = "\n".join(
             str(line.get("text") or "") for line in receipt.get("ocr_lines") or [] if isinstance(line, dict)
         )
