@@ -320,9 +320,9 @@ class EventController(Controller):
         ctx.require("money.edit")
         if event["locked"]:
             raise Conflict(services.LOCKED_MESSAGE)
+        line = await services.get_line(ctx, event_id, line_id)
         if not is_partial(request):
             return redirect(request, f"{self._base(ctx)}/{event_id}/budget?edit={line_id}#line-{line_id}")
-        line = await services.get_line(ctx, event_id, line_id)
         return render(request, BUDGET, self._line_ctx(ctx, event, line), block="line_edit")
 
     @post("/{event_id:int}/budget/lines/{line_id:int}", name="budget_line_update")

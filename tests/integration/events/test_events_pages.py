@@ -1,4 +1,5 @@
-"""Events: list with filters and search, create/edit, the page at a glance, lifecycle, lock, reopen, archive."""
+"""Events: list with filters and search, create/edit, the page at a glance, lifecycle, lock, reopen,
+archive."""
 
 from __future__ import annotations
 
@@ -163,7 +164,7 @@ async def test_reopen_is_the_owners_with_a_reason_and_audited(owner, roles):
     c, org, ev = owner["client"], owner["org"], owner["event"]
     await _close(c, org, ev)
     page = await c.get(f"/o/{org}/events/{ev}")
-    assert 'action="/o/%d/events/%d/reopen"' % (org, ev) in page.text
+    assert f'action="/o/{org}/events/{ev}/reopen"' in page.text
     treasurer_page = await roles["treasurer"].get(f"/o/{org}/events/{ev}")
     assert "/reopen" not in treasurer_page.text
     refused = await post(roles["treasurer"], f"/o/{org}/events/{ev}/reopen", {"reason": "실수"})
