@@ -499,8 +499,12 @@ def card_company_in(text: str) -> tuple[str, int] | None:
 
 
 def clean_name(text: str) -> str:
-    t = join_spaced_syllables(text)
-    t = re.sub(r"^[\s:;.,\-=\]\[)(*#|'\"]+|[\s:;,\-=\[(*#|'\"]+$", "", t)
+    t = re.sub(r"[(\[]\s*(주|유|사|재|합)\s*[)\]]", r"(\1)", text)  # ( 주 ) → (주): 주식회사, 유한회사 ...
+    t = re.sub(r"(?<![(\w])(주|유)\s*\)", r"(\1)", t)  # "주 )" with its "(" lost
+    t = join_spaced_syllables(t)
+    t = re.sub(r"(\((?:주|유|사|재|합)\))\s+", r"\1", t)
+    t = re.sub(r"([가-힣])\s+(광역시|특별시|특별자치시|특별자치도)", r"\1\2", t)
+    t = re.sub(r"^(?!\((?:주|유|사|재|합)\))[\s:;.,\-=\]\[)(*#|'\"]+|[\s:;,\-=\[(*#|'\"]+$", "", t)
     return t.strip()
 
 
@@ -959,8 +963,25 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
                 if got:
                     cc = Cand(got[0], row.segs[0].conf * 0.7, row.segs[0].box, ri, False)
                     break
+    if cc is None and (rf.card_number.value or rf.approval_no.value):
+        # compact slips print the company without a label, near the card number ("현대  일시불")
+        near = [r for r in range(n) if rf.card_number.value and rf.card_number.box in [s.box for s in rows[r].segs]]
+        span = range(max(0, near[0] - 3), min(n, near[0] + 3)) if near else range(n)
+        for ri in span:
+            got = card_company_in(rows[ri].text)
+            if got and not parse_biz_all(rows[ri].text):
+                cc = Cand(got[0], rows[ri].segs[0].conf * 0.6, rows[ri].segs[0].box, ri, False)
+                break
     _set(rf.card_company, cc)
-    _set(rf.installment, _best(find_labelled(rows, "installment", _p_install, variants=False)))
+    inst = _best(find_labelled(rows, "installment", _p_install, variants=False))
+    if inst is None and (rf.card_number.value or rf.card_company.value):
+        for ri, row in enumerate(rows):
+            m = re.search(r"일\s*시\s*불|(?<!\d)(\d{1,2})\s*개\s*월", row.text)
+            if m:
+                v = "일시불" if not m.group(1) or int(m.group(1)) == 0 else f"{int(m.group(1))}개월"
+                inst = Cand(v, row.segs[0].conf * 0.7, row.segs[0].box, ri, False)
+                break
+    _set(rf.installment, inst)
 
     # ---- phone, representative, address
     ph = find_labelled(rows, "phone", _p_phone)
@@ -972,13 +993,24 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
                 break
     _set(rf.phone, min(ph, key=lambda c: (not c.labelled, c.row)) if ph else None)
     rep = find_labelled(rows, "representative", _p_rep, variants=False, exclude_after=r"(전화|번호)")
+    if not rep and rf.biz_no.value:
+        # "212-81-25544 홍길동": a name right after the merchant's number
+        for ri, row in enumerate(rows):
+            m = BIZ_RE.search(row.text)
+            if m and format_biz_no("".join(m.groups())) == rf.biz_no.value:
+                after = row.text[m.end():]
+                got = parse_representative(after) if re.match(r"\s*[가-힣]", after) else None
+                if got and not ANY_LABEL.match(after.strip()):
+                    rep.append(Cand(got[0], row.segs[-1].conf * 0.6, row.segs[-1].box, ri, False))
+                break
     _set(rf.representative, min(rep, key=lambda c: c.row) if rep else None)
     addr = find_labelled(rows, "address", _p_address, variants=False, below=False)
     if not addr:
         for ri, row in enumerate(rows):
-            m = ADDRESS_RE.search(row.text)
+            joined = clean_name(row.text)
+            m = ADDRESS_RE.search(joined)
             if m:
-                got = _p_address(_rest_after(row.text, m.start()) if m.start() else row.text[m.start():])
+                got = _p_address(_rest_after(joined, m.start()) if m.start() else joined[m.start():])
                 if got:
                     addr.append(Cand(got[0], row.segs[0].conf * 0.7, row.segs[0].box, ri, False))
                     break
@@ -1020,7 +1052,7 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
     rf.items = _items(rows, rf)
 
     # ---- evidence type
-    rf.evidence_type = _evidence_type(all_text, all_compact, rf)
+    rf.evidence_type = _evidence_type(rows, all_compact, rf)
 
     _checks(rf)
     return rf
@@ -1300,24 +1332,29 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
     return items
 
 
-def _evidence_type(all_text: str, all_compact: str, rf: ReceiptFields) -> Field:
+def _evidence_type(rows: list[Row], all_compact: str, rf: ReceiptFields) -> Field:
+    """What kind of evidence: the title at the top decides; then what the receipt holds."""
+    top = compact(" ".join(r.text for r in rows[:4]))
     c = all_compact
-    if re.search(r"세금계산서", c):
+    if re.search(r"세금계산서", top) or re.search(r"전자세금계산서", c):
         return Field("tax_invoice", 0.9)
-    if re.search(r"거래명세", c):
+    if re.search(r"거래명세", top):
         return Field("statement", 0.9)
-    if re.search(r"현금영수증|현금\(?(소득공제|지출증빙)|소득공제용|지출증빙용", c):
-        return Field("cash_receipt", 0.9)
     if re.search(r"간이영수증", c):
         return Field("simple_receipt", 0.9)
-    if re.search(r"영수[증중층](?!문의)", c) and re.search(r"공급받는자|귀하|정히영수|영수\(?청구\)?함|위금액을", c):
+    if re.search(r"영수[증중층]", top) and re.search(r"공급받는자|귀하|정히영수|영수\(?청구\)?함|위금액을", c):
         return Field("simple_receipt", 0.75)
-    if re.search(r"매출전표|카드전표|신용승인|카드영수증|신용카드매출", c):
+    if re.search(r"현금영수증|현금\(?(소득공제|지출증빙)", top):
+        return Field("cash_receipt", 0.9)
+    if re.search(r"매출전표|카드전표|신용승인|카드영수증|승인전표|IC승인", top):
         return Field("card_slip", 0.85)
+    if rf.items:
+        # a shop's receipt with its items (paid by card or cash: the payment part is printed below)
+        return Field("receipt", 0.7)
+    if re.search(r"현금영수증|지출증빙|소득공제", c) and rf.approval_no.value and not rf.card_number.value:
+        return Field("cash_receipt", 0.6)
     if rf.card_number.value or rf.card_company.value or rf.installment.value:
         return Field("card_slip", 0.6)
-    if re.search(r"영수증|領收證", c) and not rf.biz_no.value and re.search(r"귀하|공급받는자", c):
-        return Field("simple_receipt", 0.6)
     return Field("receipt", 0.5)
 
 
