@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--arch", default="base", choices=sorted(ARCHS))
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from this checkpoint's weights (fresh optimizer and schedule; fine-tuning)")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = default)")
     args = ap.parse_args(argv)
 
@@ -95,6 +97,12 @@ def main(argv: list[str] | None = None) -> dict:
 
     state = {"step": 0, "elapsed": 0.0, "samples": 0, "segment": 0, "best_cer": 1e9}
     last = args.out / "last.pt"
+    if args.init is not None and not last.exists():
+        ck = torch.load(args.init, map_location=device, weights_only=False)
+        model.load_state_dict(ck["model"])
+        state["init"] = str(args.init)
+        state["init_state"] = ck.get("state")
+        print(f"initialised from {args.init}: {ck.get('state')}", flush=True)
     if last.exists():
         ck = torch.load(last, map_location=device, weights_only=False)
         model.load_state_dict(ck["model"])
@@ -112,6 +120,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     ds = SyntheticLines(bs, args.seed, state["segment"])
     dl = DataLoader(ds, batch_size=None, num_workers=workers, pin_memory=cuda,
+                    multiprocessing_context=("spawn" if workers else None),
                     prefetch_factor=(4 if workers else None), persistent_workers=bool(workers))
     log_path = args.out / "train_log.tsv"
     new_log = not log_path.exists()
