@@ -23,6 +23,7 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("CHONGMU_LOG_JSON", "0")  # human-readable in development
     env.setdefault("OMP_THREAD_LIMIT", "1")
+    env.setdefault("CHONGMU_WORKER_GRACE_S", "5")  # a quick Ctrl-C; an interrupted job is retried
     started_db = False
     if not env.get("DATABASE_URL"):
         was_running = subprocess.run([PY, "scripts/devdb.py", "status"], capture_output=True, text=True)
