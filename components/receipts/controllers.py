@@ -20,7 +20,15 @@ from components.receipts.services import EVIDENCE_LABELS, FIELD_LABELS, LOW_CONF
 from components.receipts.tables import ReceiptStatus
 from components.ui.forms import ValidationFailed
 from components.ui.http import form_data
-from components.ui.rendering import flash, flash_now, is_partial, redirect, render
+from components.ui.rendering import (
+    base_context,
+    flash,
+    flash_now,
+    is_partial,
+    redirect,
+    render,
+    render_string,
+)
 from web import observability
 from web.settings import UploadSettings
 
@@ -69,6 +77,11 @@ def _job_options(s: UploadSettings) -> services.JobOptions:
         retry_delay_s=s.ocr_retry_delay_s,
         heartbeat_s=s.ocr_heartbeat_s,
     )
+
+
+def _block_for(request: Req, element_id: str, block: str) -> str | None:
+    """Only the block when HTMX targets that element (HX-Location redirects load whole pages into <body>)."""
+    return block if request.headers.get("hx-target") == element_id else None
 
 
 def poll_delay(n: int) -> float:
@@ -151,7 +164,7 @@ class ReceiptController(Controller):
                 "poll_delay": poll_delay(0),
                 "review_next": await services.next_for_review(ctx, event_id),
             },
-            block="receipt_list",
+            block=_block_for(request, "receipt-list", "receipt_list"),
             status_code=status,
         )
 
@@ -210,7 +223,7 @@ class ReceiptController(Controller):
         for name, message in outcome.errors:
             messages.append((f"{name}: {message} (이 파일은 저장하지 않았습니다)", "error"))
         status = 200 if outcome.created else 422
-        if is_partial(request):
+        if is_partial(request) and request.headers.get("hx-target") == "receipt-list":
             for text, level in messages:
                 flash_now(request, text, level)
             return await self._list_page(request, ctx, event_id, status=status)
@@ -228,16 +241,27 @@ class ReceiptController(Controller):
             receipt = await services.get_receipt(ctx, receipt_id)
         if not is_partial(request):  # without JavaScript: the refresh link lands on the list
             return redirect(request, f"/o/{ctx.organisation_id}/events/{receipt['event']}/receipts")
-        return render(
+        response = render(
             request,
             "receipts/_row.html",
-            {
-                "ctx": ctx,
-                "r": receipt,
-                "n": n + 1,
-                "poll_delay": poll_delay(n + 1),
-            },
+            {"ctx": ctx, "r": receipt, "n": n + 1, "poll_delay": poll_delay(n + 1)},
         )
+        if not receipt["pending"]:
+            # Finished: refresh the list heading (count, "검토 시작") out of band as well.
+            event_id = int(receipt["event"])
+            head = render_string(
+                "receipts/_list_head.html",
+                {
+                    **base_context(request),
+                    "ctx": ctx,
+                    "event": {"id": event_id},
+                    "counts": await services.status_counts(ctx, event_id),
+                    "review_next": await services.next_for_review(ctx, event_id),
+                    "oob": True,
+                },
+            )
+            response.content = f"{response.content}{head}"
+        return response
 
     # ------------------------------------------------------------------ files
 
@@ -318,7 +342,7 @@ class ReceiptController(Controller):
                 "n": 0,
                 "ocr_warnings": [w for w in receipt.get("warnings") or [] if isinstance(w, str)],
             },
-            block="review",
+            block=_block_for(request, "review", "review"),
             status_code=status,
         )
 

@@ -184,7 +184,7 @@ async def upload(
     from tests.helpers import HX, csrf
 
     token = await csrf(client)
-    headers = {**(HX if htmx else {}), "x-csrftoken": token}
+    headers = {**({**HX, "HX-Target": "receipt-list"} if htmx else {}), "x-csrftoken": token}
     return await client.post(
         f"/o/{org_id}/events/{event_id}/receipts",
         headers=headers,

@@ -66,7 +66,7 @@ async def test_upload_read_review_confirm(owner, worker):
     assert suggestion["occurred_on"] == ((fields["datetime"]["value"] or "")[:10] or None)
     assert f'value="{truth["total"]}"' in page.text
     # HTMX fragment of the same page is only the review block.
-    fragment = await client.get(f"/o/{org}/receipts/{rid}", headers=HX)
+    fragment = await client.get(f"/o/{org}/receipts/{rid}", headers={**HX, "HX-Target": "review"})
     assert fragment.status_code == 200 and 'id="review"' in fragment.text and "<html" not in fragment.text
 
     # Confirm onto a budget line: a transaction is created and linked, the receipt is confirmed.
