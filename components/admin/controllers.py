@@ -10,6 +10,7 @@ from components.accounts import services as accounts
 from components.accounts.controllers import policy
 from components.accounts.guards import requires_admin
 from components.audit import services as audit
+from components.platform.mail import MailConfig, send_mail
 from components.ui.forms import Conflict
 from components.ui.http import address, current_user, int_param
 from components.ui.rendering import redirect, render
@@ -64,6 +65,14 @@ class AdminController(Controller):
         )
         user = await accounts.get_user(user_id)
         link = f"{request.app.state.settings.app.base_url.rstrip('/')}/reset/{token}"
+        mail = request.app.state.settings.mail
+        mailed = await send_mail(
+            MailConfig(mail.smtp_host, mail.smtp_port, mail.smtp_user, mail.smtp_password, mail.sender),
+            user["email"],
+            "[총무] 비밀번호 재설정 링크",
+            f"{user['display_name']}님,\n\n아래 링크에서 새 비밀번호를 설정하세요 "
+            f"({request.app.state.settings.auth.reset_hours}시간 동안 한 번만 쓸 수 있습니다).\n\n{link}\n",
+        )
         rows, total = await accounts.list_users("", 1)
         return render(
             request,
@@ -78,6 +87,7 @@ class AdminController(Controller):
                     "email": user["email"],
                     "url": link,
                     "hours": request.app.state.settings.auth.reset_hours,
+                    "mailed": mailed,
                 },
             },
         )
