@@ -64,3 +64,20 @@ async def test_metrics_count_requests_by_route_template(client):
     assert 'chongmu_http_requests_total{method="GET",route="/o/{org_id}/members",status="404"}' in body
     assert "chongmu_http_request_duration_seconds_bucket" in body
     assert "chongmu_logins_total" in body
+
+
+async def test_unexpected_error_gets_korean_500_without_traceback(client, monkeypatch):
+    from components.organisations import services
+
+    await register(client, "boom@example.com")
+
+    async def broken(user_id: int) -> list[dict[str, object]]:
+        raise RuntimeError("database exploded: secret detail")
+
+    monkeypatch.setattr(services, "my_organisations", broken)
+    page = await client.get("/orgs")
+    assert page.status_code == 500
+    assert "서버에 문제가 생겼습니다" in page.text and "요청 번호" in page.text
+    assert "secret detail" not in page.text and "Traceback" not in page.text
+    fragment = await client.get("/orgs", headers=HX)
+    assert fragment.status_code == 500 and fragment.headers["hx-retarget"] == "#flash"
