@@ -18,6 +18,7 @@ from piccolo.query.functions.aggregate import Count
 from piccolo.querystring import QueryString
 
 from components.audit import services as audit
+from components.events import services as events_services
 from components.events.tables import (
     BudgetLine,
     Event,
@@ -737,21 +738,6 @@ async def transaction_form(transaction_id: int) -> dict[str, Any]:
     }
 
 
-def _txn_snapshot(row: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "section",
-        "budget_line",
-        "occurred_on",
-        "counterparty",
-        "amount",
-        "payment_method",
-        "evidence_type",
-        "memo",
-        "status",
-    )
-    return {k: (row[k].isoformat() if isinstance(row.get(k), date) else row.get(k)) for k in keys}
-
-
 async def confirm(ctx: OrgContext, receipt_id: int, data: dict[str, str]) -> dict[str, Any]:
     """Create (or update, or link to an existing) transaction from the review form; the receipt is confirmed.
 
@@ -828,43 +814,19 @@ async def confirm(ctx: OrgContext, receipt_id: int, data: dict[str, str]) -> dic
         "status": TransactionStatus.confirmed.value,
     }
     target = link_id or (int(receipt["transaction"]) if receipt.get("transaction") else None)
+    event_id = int(receipt["event"])
+    # The events slice owns transactions (validation, version, audit); this runs inside our transaction.
+    form = {
+        k: (v.isoformat() if isinstance(v, date) else ("" if v is None else str(v)))
+        for k, v in values.items()
+    }
     async with _db().transaction():
-        if target is None:
-            txn = Transaction(
-                event=receipt["event"], author=ctx.user.id, created_at=now(), updated_at=now(), **values
-            )
-            await txn.save()
-            target = int(txn.id)
-            await audit.record(
-                ctx.actor,
-                "transaction.create",
-                "transaction",
-                target,
-                organisation_id=ctx.organisation_id,
-                after=_txn_snapshot(values),
-                note=f"영수증 #{receipt_id}에서",
-            )
+        if link_id is not None:
+            pass  # attach to an existing transaction as it is (one transaction ↔ several receipts)
+        elif target is None:
+            target = await events_services.create_transaction(ctx, event_id, form)
         else:
-            before = await Transaction.select().where(Transaction.id == target).first()
-            if before is None:
-                raise NotFound("집행 내역을 찾을 수 없습니다.")
-            await Transaction.update(
-                {
-                    **{getattr(Transaction, k): v for k, v in values.items()},
-                    Transaction.updated_at: now(),
-                    Transaction.version: Transaction.version + 1,
-                }
-            ).where(Transaction.id == target)
-            await audit.record(
-                ctx.actor,
-                "transaction.update",
-                "transaction",
-                target,
-                organisation_id=ctx.organisation_id,
-                before=_txn_snapshot(before),
-                after=_txn_snapshot(values),
-                note=f"영수증 #{receipt_id}에서",
-            )
+            await events_services.update_transaction(ctx, event_id, target, form)
         await Receipt.update(
             {
                 Receipt.status: ReceiptStatus.confirmed,
