@@ -33,6 +33,12 @@ def _params(request: Req) -> dict[str, str]:
     return {k: v for k, v in request.query_params.items() if isinstance(v, str)}
 
 
+def _targeted(request: Req, element_id: str, block: str) -> str | None:
+    """The block for an HTMX request aimed at that element (filters); the full page otherwise (also when an
+    HX-Location redirect loads the page into <body>)."""
+    return block if request.headers.get("hx-target") == element_id else None
+
+
 def _with_oob(
     request: Req,
     response: Response[str],
@@ -40,10 +46,16 @@ def _with_oob(
     context: dict[str, Any],
     blocks: list[tuple[str, dict[str, Any]]],
 ) -> Response[str]:
-    """Append out-of-band fragments (each block rendered with `oob=True`) to an HTMX fragment response."""
+    """Append out-of-band fragments (each block rendered with `oob=True`) to an HTMX fragment response.
+
+    Each is wrapped in <template>: the main fragment may be a table row, and the HTML parser would otherwise
+    foster-parent the fragments and close their <form>s early; htmx 2 swaps OOB elements out of templates."""
     if is_partial(request):
         base = {**base_context(request), **context, "oob": True}
-        extra = "".join(render_string(template, {**base, **more}, block=name) for name, more in blocks)
+        extra = "".join(
+            f"<template>{render_string(template, {**base, **more}, block=name)}</template>"
+            for name, more in blocks
+        )
         response.content = f"{response.content}{extra}"
     return response
 
@@ -85,7 +97,7 @@ class EventController(Controller):
                 "page_size": services.PAGE_SIZE,
                 "pager_base": f"?{query}&" if query else "?",
             },
-            block="event_list",
+            block=_targeted(request, "event-list", "event_list"),
         )
 
     async def _form_page(
@@ -109,7 +121,7 @@ class EventController(Controller):
                 "past_events": await services.past_events(ctx, exclude=event["id"] if event else None),
             },
             status_code=status,
-            block="event_form",
+            block=_targeted(request, "event-form", "event_form"),
         )
 
     @get("/new", name="event_new")
@@ -495,7 +507,7 @@ class EventController(Controller):
                 "page_size": services.PAGE_SIZE,
                 "pager_base": f"?{query}&" if query else "?",
             },
-            block="tx_list",
+            block=_targeted(request, "tx-list", "tx_list"),
         )
 
     async def _tx_form(
@@ -526,7 +538,7 @@ class EventController(Controller):
                 "tx_status_choices": TX_STATUS_CHOICES,
             },
             status_code=status,
-            block="tx_form",
+            block=_targeted(request, "tx-form", "tx_form"),
         )
 
     @get("/{event_id:int}/transactions/new", name="tx_new")

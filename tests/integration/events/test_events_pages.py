@@ -22,7 +22,7 @@ async def test_create_event_validation_full_page_and_fragment(owner):
         "금액으로 읽을 수 없습니다",
     ):
         assert message in plain.text
-    fragment = await post(c, f"/o/{org}/events", bad, htmx=True)
+    fragment = await post(c, f"/o/{org}/events", bad, htmx=True, headers={"HX-Target": "event-form"})
     assert fragment.status_code == 422 and "<html" not in fragment.text
     assert fragment.text.lstrip().startswith('<form id="event-form"')
     ok = await post(c, f"/o/{org}/events", {"title": "MT", "carry_in": "12만"}, htmx=True)
@@ -38,9 +38,12 @@ async def test_list_filters_search_and_fragment(owner):
     await make_event(c, org, title="2026 체육대회", starts_on="2026-05-01", ends_on="2026-05-01")
     page = await c.get(f"/o/{org}/events")
     assert page.status_code == 200 and "3개 행사" in page.text and 'class="table responsive"' in page.text
-    search = await c.get(f"/o/{org}/events?q=체육", headers=HX)
+    search = await c.get(f"/o/{org}/events?q=체육", headers={**HX, "HX-Target": "event-list"})
     assert search.status_code == 200 and "<html" not in search.text
     assert search.text.lstrip().startswith('<section id="event-list">')
+    # An HX-Location redirect loads the list into <body> (no HX-Target): the whole page.
+    whole = await c.get(f"/o/{org}/events", headers=HX)
+    assert "<html" in whole.text
     assert "2개 행사" in search.text and "신입생 환영회" not in search.text
     year = await c.get(f"/o/{org}/events?year=2025")
     assert "2025 체육대회" in year.text and "2026 체육대회" not in year.text

@@ -22,7 +22,9 @@ async def test_create_with_korean_amount_and_validation(owner):
         "evidence_type": "card_slip",
         "status": "confirmed",
     }
-    response = await post(c, f"/o/{org}/events/{ev}/transactions", bad, htmx=True)
+    response = await post(
+        c, f"/o/{org}/events/{ev}/transactions", bad, htmx=True, headers={"HX-Target": "tx-form"}
+    )
     assert response.status_code == 422 and "<html" not in response.text
     assert response.text.lstrip().startswith('<form id="tx-form"')
     for message in (
@@ -47,6 +49,8 @@ async def test_create_with_korean_amount_and_validation(owner):
     assert tx["amount"] == 12_000 and tx["budget_line"] == line and tx["author"] is not None
     entry = await AuditEntry.select().where(AuditEntry.action == "transaction.create").first()
     assert '"amount": 12000' in entry["after"]
+    new_form = await c.get(f"/o/{org}/events/{ev}/transactions/new", headers=HX)  # after HX-Location
+    assert "<html" in new_form.text
     again = await post(
         c,
         f"/o/{org}/events/{ev}/transactions",
@@ -115,7 +119,7 @@ async def test_list_filters_and_totals(owner):
         "?status=draft": ("1건", "0원", "5,000원"),
     }
     for query, (count, income, expense) in cases.items():
-        fragment = await c.get(base + query, headers=HX)
+        fragment = await c.get(base + query, headers={**HX, "HX-Target": "tx-list"})
         assert fragment.status_code == 200 and "<html" not in fragment.text, query
         assert fragment.text.lstrip().startswith('<section id="tx-list">'), query
         assert f'id="tx-count">{count}' in fragment.text, query
