@@ -39,6 +39,7 @@ def main() -> int:
         subprocess.run([PY, "-m", "components.demo"], check=False, env=env)
     host = env.get("CHONGMU_HOST", "127.0.0.1")
     port = env.get("CHONGMU_PORT", "8000")
+    env.setdefault("CHONGMU_BASE_URL", f"http://{host}:{port}")
     web = subprocess.Popen(
         [
             PY,

@@ -3,6 +3,19 @@ document.addEventListener("focusin", (event) => {
   const el = event.target;
   if (el instanceof HTMLInputElement && el.hasAttribute("data-select-on-focus")) el.select();
 });
+// Copy buttons: <button data-copy="#selector">. Without JS the field is still selectable by hand.
+document.addEventListener("click", async (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
+  if (!button) return;
+  const field = document.querySelector(button.getAttribute("data-copy"));
+  if (!field) return;
+  try {
+    await navigator.clipboard.writeText(field.value);
+    button.textContent = "복사됨";
+  } catch (_) {
+    field.select();
+  }
+});
 // After an error swapped into #flash, bring it into view on small screens.
 document.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail && event.detail.target && event.detail.target.id === "flash") {
