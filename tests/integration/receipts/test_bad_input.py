@@ -146,3 +146,52 @@ async def test_file_over_the_size_limit(owner, running_app):
     assert response.status_code == 422
     assert "big.jpg: 파일이 너무 큽니다 (최대 1MB" in response.text
     assert await Receipt.count() == 0
+
+
+async def test_upload_above_the_apps_general_body_limit(owner):
+    """The upload route has its own body limit: a 3 MB photo passes where other forms stop at 2 MB."""
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    big = JPEG + b"\0" * (3 * 1024 * 1024)
+    response = await upload(client, org, event, [("big.jpg", big, "image/jpeg")])
+    assert response.status_code == 200, response.text[:500]
+    original = (
+        await StoredFile.select().where(StoredFile.id == (await Receipt.select().first())["original"]).first()
+    )
+    assert bytes(original["content"]) == big
+
+
+async def test_boosted_upload_from_the_event_page_follows_to_the_list(owner):
+    """The event page's form is hx-boosted: the answer is an HX-Location to the receipt list."""
+    from tests.helpers import csrf
+
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    token = await csrf(client)
+    response = await client.post(
+        f"/o/{org}/events/{event}/receipts",
+        headers={"HX-Request": "true", "HX-Boosted": "true", "x-csrftoken": token},
+        files=[("files", ("a.jpg", JPEG, "image/jpeg"))],
+    )
+    assert (
+        response.status_code == 200 and f"/o/{org}/events/{event}/receipts" in response.headers["hx-location"]
+    )
+    page = await client.get(f"/o/{org}/events/{event}/receipts", headers={"HX-Request": "true"})
+    assert "<html" in page.text and "영수증 1장을 올렸습니다" in page.text  # whole page into <body>
+
+
+async def test_receipt_whose_job_vanished_becomes_failed_and_retryable(owner):
+    """A crash between commit and enqueue (or a job SAQ gave up on) must not leave 읽는 중 forever."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.helpers import HX
+
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    await upload(client, org, event, [("a.jpg", JPEG, "image/jpeg")])
+    rid = (await Receipt.select(Receipt.id).first())["id"]
+    from piccolo.querystring import QueryString
+
+    await Receipt._meta.db.run_querystring(QueryString("DELETE FROM saq_jobs WHERE key = {}", f"ocr:{rid}"))
+    old = datetime.now(UTC) - timedelta(minutes=5)
+    await Receipt.update({Receipt.updated_at: old}).where(Receipt.id == rid)
+    row = await client.get(f"/o/{org}/receipts/{rid}/row", headers=HX)
+    assert "실패" in row.text and "작업이 중단되었습니다" in row.text and "다시 읽기" in row.text
+    assert (await Receipt.select(Receipt.status).first())["status"] == "failed"
