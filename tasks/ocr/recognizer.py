@@ -66,27 +66,30 @@ def _to_grey(img: np.ndarray) -> np.ndarray:
 def prepare_line_crop(img: np.ndarray, height: int = HEIGHT) -> np.ndarray:
     """A line crop (grey or BGR uint8) -> float32 array (height, W) in about [-1, 1], dark text on light.
 
-    Grey, resized to `height` keeping the aspect ratio, dark-on-light (inverted if the border is
-    darker than the middle), contrast stretched between the 1st and 99th percentile.
+    Grey, resized to `height` keeping the aspect ratio, dark-on-light (inverted when the border,
+    i.e. the background, is darker than the crop's mean), contrast stretched between the 1st and
+    99th percentile.
     """
     grey = _to_grey(np.asarray(img))
     h, w = grey.shape
     if h < 1 or w < 1:
         grey = np.full((height, MIN_WIDTH), 255, np.uint8)
         h, w = grey.shape
-    new_w = int(round(w * height / h))
+    new_w = round(w * height / h)
     new_w = max(MIN_WIDTH, min(MAX_WIDTH, new_w))
     interp = cv2.INTER_AREA if h > height else cv2.INTER_LINEAR
     resized = cv2.resize(grey, (new_w, height), interpolation=interp).astype(np.float32)
     border = np.concatenate([resized[0], resized[-1], resized[:, 0], resized[:, -1]])
-    if np.median(border) < np.median(resized) - 10:
+    if np.median(border) < resized.mean() - 10:  # light text on a dark background
         resized = 255.0 - resized
-    lo, hi = np.percentile(resized, (1, 99))
+    lo, hi = (float(v) for v in np.percentile(resized, (1, 99)))
     if hi - lo < 8:
         hi = lo + 8
     out = (resized - lo) / (hi - lo)
     np.clip(out, 0.0, 1.0, out=out)
-    return out * 2.0 - 1.0
+    out *= 2.0
+    out -= 1.0
+    return out
 
 
 def pad_value(line: np.ndarray) -> float:
@@ -164,7 +167,8 @@ class KoreanRecognizer:
         n_classes = self.session.get_outputs()[0].shape[-1]
         if isinstance(n_classes, int) and n_classes != len(self.charset) + 1:
             raise ValueError(
-                f"model has {n_classes} classes but charset {self.charset_path} has {len(self.charset)} + blank"
+                f"model has {n_classes} classes but charset {self.charset_path} "
+                f"has {len(self.charset)} + blank"
             )
         self.max_batch = max_batch
         self.max_width_ratio = max_width_ratio

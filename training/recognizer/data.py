@@ -65,8 +65,14 @@ def render_set(n: int, font_paths: list[str], seed: int, charset: list[str]) -> 
 
 
 class SyntheticLines(IterableDataset):
-    def __init__(self, batch_size: int, seed: int, segment: int = 0, font_names: list[str] | None = None,
-                 bucket: int = 4) -> None:
+    def __init__(
+        self,
+        batch_size: int,
+        seed: int,
+        segment: int = 0,
+        font_names: list[str] | None = None,
+        bucket: int = 4,
+    ) -> None:
         super().__init__()
         self.batch_size = batch_size
         self.seed = seed

@@ -57,14 +57,20 @@ def main() -> None:
     table = cer_table((d[1], o[0]) for d, o in zip(data, out, strict=True))
     per_font = {}
     for font in sorted({d[2] for d in data}):
-        per_font[font] = cer_table((d[1], o[0]) for d, o in zip(data, out, strict=True) if d[2] == font)["cer"]
+        per_font[font] = cer_table((d[1], o[0]) for d, o in zip(data, out, strict=True) if d[2] == font)[
+            "cer"
+        ]
     clean = eval_images(min(500, args.lines), degrade=False)
     clean_out = rec.recognize([d[0] for d in clean])
     table_clean = cer_table((d[1], o[0]) for d, o in zip(clean, clean_out, strict=True))
     result = {
-        "degraded": table, "clean": {k: table_clean[k] for k in ("cer", "cer_hangul", "cer_digits", "line_acc", "n_lines")},
-        "per_font_cer": per_font, "ms_per_line_batched": 1000 * secs / len(data), "threads": args.threads,
-        "onnx": str(args.onnx), "eval_fonts": EVAL_FONTS,
+        "degraded": table,
+        "clean": {k: table_clean[k] for k in ("cer", "cer_hangul", "cer_digits", "line_acc", "n_lines")},
+        "per_font_cer": per_font,
+        "ms_per_line_batched": 1000 * secs / len(data),
+        "threads": args.threads,
+        "onnx": str(args.onnx),
+        "eval_fonts": EVAL_FONTS,
     }
     print(json.dumps(result, indent=2, ensure_ascii=False))
     shown = 0

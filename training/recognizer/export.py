@@ -1,6 +1,6 @@
 """Export a checkpoint to ONNX (dynamic batch and width) and check it against PyTorch.
 
-    python -m training.recognizer.export --ckpt RUN/best.pt --onnx tasks/ocr/models/korean_rec.onnx
+python -m training.recognizer.export --ckpt RUN/best.pt --onnx tasks/ocr/models/korean_rec.onnx
 """
 
 from __future__ import annotations
@@ -36,14 +36,26 @@ def export(ckpt: Path, onnx_path: Path, charset_out: Path | None = None, opset: 
     kwargs = {}
     try:
         torch.onnx.export(
-            wrapped, (dummy,), str(onnx_path), input_names=["x"], output_names=["probs"],
-            dynamic_axes={"x": {0: "n", 3: "w"}, "probs": {0: "n", 1: "t"}}, opset_version=opset,
-            do_constant_folding=True, dynamo=False, **kwargs,
+            wrapped,
+            (dummy,),
+            str(onnx_path),
+            input_names=["x"],
+            output_names=["probs"],
+            dynamic_axes={"x": {0: "n", 3: "w"}, "probs": {0: "n", 1: "t"}},
+            opset_version=opset,
+            do_constant_folding=True,
+            dynamo=False,
+            **kwargs,
         )
     except TypeError:  # older torch without the dynamo argument
         torch.onnx.export(
-            wrapped, (dummy,), str(onnx_path), input_names=["x"], output_names=["probs"],
-            dynamic_axes={"x": {0: "n", 3: "w"}, "probs": {0: "n", 1: "t"}}, opset_version=opset,
+            wrapped,
+            (dummy,),
+            str(onnx_path),
+            input_names=["x"],
+            output_names=["probs"],
+            dynamic_axes={"x": {0: "n", 3: "w"}, "probs": {0: "n", 1: "t"}},
+            opset_version=opset,
             do_constant_folding=True,
         )
     if charset_out is not None:
@@ -69,8 +81,12 @@ def check(wrapped: torch.nn.Module, onnx_path: Path) -> dict:
         assert got.shape == ref.shape, (got.shape, ref.shape)
         worst = max(worst, float(np.abs(got - ref).max()))
         argmax_agree = min(argmax_agree, float((got.argmax(-1) == ref.argmax(-1)).mean()))
-    result = {"max_abs_diff": worst, "argmax_agreement": argmax_agree,
-              "onnx_bytes": onnx_path.stat().st_size, "widths": sorted({b[0].shape[1] for b in batches})}
+    result = {
+        "max_abs_diff": worst,
+        "argmax_agreement": argmax_agree,
+        "onnx_bytes": onnx_path.stat().st_size,
+        "widths": sorted({b[0].shape[1] for b in batches}),
+    }
     if worst > 1e-3 or argmax_agree < 0.999:
         raise SystemExit(f"ONNX output differs from PyTorch: {result}")
     return result
@@ -85,7 +101,9 @@ def main() -> None:
     res = export(args.ckpt, args.onnx, args.charset_out)
     print(f"exported {args.onnx}: {res}")
     if args.charset_out is None:
-        shutil.copyfile(args.ckpt.parent / "charset.txt", args.onnx.with_name(args.onnx.stem + "_charset.txt"))
+        shutil.copyfile(
+            args.ckpt.parent / "charset.txt", args.onnx.with_name(args.onnx.stem + "_charset.txt")
+        )
 
 
 if __name__ == "__main__":

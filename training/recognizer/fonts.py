@@ -99,14 +99,38 @@ def subset_fonts(dest: Path) -> None:
             continue
         subprocess.run(
             [
-                sys.executable, "-m", "fontTools.subset", path,
-                f"--text-file={dest / '_charset_text.txt'}", f"--output-file={out}",
-                "--layout-features=*", "--notdef-outline",
+                sys.executable,
+                "-m",
+                "fontTools.subset",
+                path,
+                f"--text-file={dest / '_charset_text.txt'}",
+                f"--output-file={out}",
+                "--layout-features=*",
+                "--notdef-outline",
             ],
             check=True,
         )
     (dest / "_charset_text.txt").unlink()
 
 
+def main() -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="check the training fonts, or subset them into a folder")
+    ap.add_argument(
+        "--check", action="store_true", help="exit 1 unless every training and evaluation font is found"
+    )
+    ap.add_argument(
+        "--subset", type=Path, default=None, help="write charset-subset copies here (to carry them)"
+    )
+    args = ap.parse_args()
+    if args.subset:
+        subset_fonts(args.subset)
+    names = TRAIN_FONTS + EVAL_FONTS
+    found = resolve(names, required=0)
+    print(f"{len(found)} of {len(names)} fonts found")
+    return 0 if len(found) == len(names) or not args.check else 1
+
+
 if __name__ == "__main__":
-    subset_fonts(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_FONT_DIR)
+    sys.exit(main())

@@ -1,4 +1,5 @@
-"""Character error rates: overall, Hangul-only and digit-only (each on the sequences filtered to that class)."""
+"""Character error rates: overall, Hangul-only and digit-only (each on the sequences filtered
+to that class)."""
 
 from __future__ import annotations
 

@@ -11,15 +11,25 @@ def _conv(cin: int, cout: int) -> list[nn.Module]:
 
 
 class CRNN(nn.Module):
-    def __init__(self, n_classes: int, hidden: int = 160, channels: tuple[int, ...] = (32, 64, 128, 128, 256, 256)) -> None:
+    def __init__(
+        self, n_classes: int, hidden: int = 160, channels: tuple[int, ...] = (32, 64, 128, 128, 256, 256)
+    ) -> None:
         super().__init__()
         c1, c2, c3, c4, c5, c6 = channels
         self.cnn = nn.Sequential(
-            *_conv(1, c1), nn.MaxPool2d(2, 2),  # 16 x W/2
-            *_conv(c1, c2), nn.MaxPool2d(2, 2),  # 8 x W/4
-            *_conv(c2, c3), *_conv(c3, c4), nn.MaxPool2d((2, 1), (2, 1)),  # 4 x W/4
-            *_conv(c4, c5), *_conv(c5, c6), nn.MaxPool2d((2, 1), (2, 1)),  # 2 x W/4
-            nn.Conv2d(c6, c6, (2, 1), bias=False), nn.BatchNorm2d(c6), nn.ReLU(inplace=True),  # 1 x W/4
+            *_conv(1, c1),
+            nn.MaxPool2d(2, 2),  # 16 x W/2
+            *_conv(c1, c2),
+            nn.MaxPool2d(2, 2),  # 8 x W/4
+            *_conv(c2, c3),
+            *_conv(c3, c4),
+            nn.MaxPool2d((2, 1), (2, 1)),  # 4 x W/4
+            *_conv(c4, c5),
+            *_conv(c5, c6),
+            nn.MaxPool2d((2, 1), (2, 1)),  # 2 x W/4
+            nn.Conv2d(c6, c6, (2, 1), bias=False),
+            nn.BatchNorm2d(c6),
+            nn.ReLU(inplace=True),  # 1 x W/4
         )
         self.rnn = nn.LSTM(c6, hidden, num_layers=2, bidirectional=True, batch_first=True, dropout=0.1)
         self.dropout = nn.Dropout(0.1)

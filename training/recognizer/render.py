@@ -106,8 +106,14 @@ def augment(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         dst -= [minx, miny]
         ow, oh = int(np.ceil(maxx - minx)), int(np.ceil(maxy - miny))
         m = cv2.getPerspectiveTransform(src, dst)
-        img = cv2.warpPerspective(img, m, (max(ow, 8), max(oh, 8)), flags=cv2.INTER_LINEAR,
-                                  borderMode=cv2.BORDER_CONSTANT, borderValue=paper)
+        img = cv2.warpPerspective(
+            img,
+            m,
+            (max(ow, 8), max(oh, 8)),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=paper,
+        )
     f = img.astype(np.float32)
     h, w = f.shape
     # uneven light / shadow
@@ -143,7 +149,9 @@ def augment(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         if th < h:
             sw = max(4, int(w * th / h))
             f = cv2.resize(f, (sw, th), interpolation=cv2.INTER_AREA)
-            f = cv2.resize(f, (w, h), interpolation=cv2.INTER_LINEAR if rng.random() < 0.7 else cv2.INTER_NEAREST)
+            f = cv2.resize(
+                f, (w, h), interpolation=cv2.INTER_LINEAR if rng.random() < 0.7 else cv2.INTER_NEAREST
+            )
     # noise
     if rng.random() < 0.6:
         f += rng.normal(0, rng.uniform(2, 14), f.shape).astype(np.float32)

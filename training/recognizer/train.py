@@ -38,8 +38,13 @@ def lr_at(progress: float, peak: float, warmup: float = 0.03) -> float:
 
 
 @torch.no_grad()
-def validate(model: CRNN, val: list[tuple[np.ndarray, str]], charset: list[str], device: torch.device,
-             batch_size: int = 128) -> dict[str, float]:
+def validate(
+    model: CRNN,
+    val: list[tuple[np.ndarray, str]],
+    charset: list[str],
+    device: torch.device,
+    batch_size: int = 128,
+) -> dict[str, float]:
     model.eval()
     order = sorted(range(len(val)), key=lambda i: val[i][0].shape[1])
     hyps: dict[int, str] = {}
@@ -58,7 +63,9 @@ def validate(model: CRNN, val: list[tuple[np.ndarray, str]], charset: list[str],
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, type=Path)
-    ap.add_argument("--budget-min", type=float, default=7.0, help="total wall-clock training budget (minutes)")
+    ap.add_argument(
+        "--budget-min", type=float, default=7.0, help="total wall-clock training budget (minutes)"
+    )
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0 = budget only)")
     ap.add_argument("--batch-size", type=int, default=0, help="0 = 256 on CUDA, 32 on CPU")
     ap.add_argument("--workers", type=int, default=-1, help="DataLoader workers (-1 = cores - 1)")
@@ -70,13 +77,20 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--arch", default="base", choices=sorted(ARCHS))
-    ap.add_argument("--init", type=Path, default=None,
-                    help="start from this checkpoint's weights (fresh optimizer and schedule; fine-tuning)")
+    ap.add_argument(
+        "--init",
+        type=Path,
+        default=None,
+        help="start from this checkpoint's weights (fresh optimizer and schedule; fine-tuning)",
+    )
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = default)")
     args = ap.parse_args(argv)
 
-    device = torch.device("cuda" if (args.device == "auto" and torch.cuda.is_available()) else
-                          (args.device if args.device != "auto" else "cpu"))
+    device = torch.device(
+        "cuda"
+        if (args.device == "auto" and torch.cuda.is_available())
+        else (args.device if args.device != "auto" else "cpu")
+    )
     cuda = device.type == "cuda"
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -109,29 +123,56 @@ def main(argv: list[str] | None = None) -> dict:
         opt.load_state_dict(ck["opt"])
         state.update(ck["state"])
         state["segment"] += 1
-        print(f"resumed from {last}: step {state['step']}, {state['elapsed']:.0f}s, {state['samples']} samples", flush=True)
+        print(
+            f"resumed from {last}: step {state['step']}, {state['elapsed']:.0f}s, {state['samples']} samples",
+            flush=True,
+        )
 
     budget_s = args.budget_min * 60.0
-    print(f"device {device}, batch {bs}, workers {workers}, budget {budget_s:.0f}s, "
-          f"params {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M, classes {len(charset) + 1}", flush=True)
+    print(
+        f"device {device}, batch {bs}, workers {workers}, budget {budget_s:.0f}s, "
+        f"params {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M, classes {len(charset) + 1}",
+        flush=True,
+    )
     t_val0 = time.time()
-    val = render_set(args.val_lines, fonts_mod.resolve(fonts_mod.EVAL_FONTS, required=2), seed=args.seed + 999, charset=charset)
+    val = render_set(
+        args.val_lines,
+        fonts_mod.resolve(fonts_mod.EVAL_FONTS, required=2),
+        seed=args.seed + 999,
+        charset=charset,
+    )
     print(f"validation set: {len(val)} lines in held-out fonts ({time.time() - t_val0:.1f}s)", flush=True)
 
     ds = SyntheticLines(bs, args.seed, state["segment"])
-    dl = DataLoader(ds, batch_size=None, num_workers=workers, pin_memory=cuda,
-                    multiprocessing_context=("spawn" if workers else None),
-                    prefetch_factor=(4 if workers else None), persistent_workers=bool(workers))
+    dl = DataLoader(
+        ds,
+        batch_size=None,
+        num_workers=workers,
+        pin_memory=cuda,
+        multiprocessing_context=("spawn" if workers else None),
+        prefetch_factor=(4 if workers else None),
+        persistent_workers=bool(workers),
+    )
     log_path = args.out / "train_log.tsv"
     new_log = not log_path.exists()
     log = log_path.open("a", encoding="utf-8")
     if new_log:
-        log.write("step\telapsed_s\tsamples\tloss\tlr\tval_cer\tval_cer_hangul\tval_cer_digits\tval_line_acc\n")
+        log.write(
+            "step\telapsed_s\tsamples\tloss\tlr\tval_cer\tval_cer_hangul\tval_cer_digits\tval_line_acc\n"
+        )
 
     def save(path: Path) -> None:
         tmp = path.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": state,
-                    "n_classes": len(charset) + 1, "arch": args.arch}, tmp)
+        torch.save(
+            {
+                "model": model.state_dict(),
+                "opt": opt.state_dict(),
+                "state": state,
+                "n_classes": len(charset) + 1,
+                "arch": args.arch,
+            },
+            tmp,
+        )
         tmp.replace(path)
 
     def do_val() -> dict[str, float]:
@@ -179,41 +220,80 @@ def main(argv: list[str] | None = None) -> dict:
         now = time.time()
         state["elapsed"] = now - t_start
         if state["step"] % args.log_every == 0:
-            ml = float(np.mean(losses[-args.log_every:]))
+            ml = float(np.mean(losses[-args.log_every :]))
             row = [state["step"], f"{state['elapsed']:.1f}", state["samples"], f"{ml:.4f}", f"{lr:.2e}"]
             if now - t_last_val >= args.val_every_s:
                 m = do_val()
                 t_last_val = time.time()
-                row += [f"{m['cer']:.4f}", f"{m['cer_hangul']:.4f}", f"{m['cer_digits']:.4f}", f"{m['line_acc']:.3f}"]
+                row += [
+                    f"{m['cer']:.4f}",
+                    f"{m['cer_hangul']:.4f}",
+                    f"{m['cer_digits']:.4f}",
+                    f"{m['line_acc']:.3f}",
+                ]
             else:
                 row += ["", "", "", ""]
             log.write("\t".join(map(str, row)) + "\n")
             log.flush()
-            print(f"step {state['step']} t={state['elapsed']:.0f}s samples={state['samples']} loss={ml:.3f} "
-                  f"lr={lr:.1e} data_wait={wait:.0f}s" + (f" val_cer={m['cer']:.4f}" if row[5] else ""), flush=True)
+            print(
+                f"step {state['step']} t={state['elapsed']:.0f}s samples={state['samples']} loss={ml:.3f} "
+                f"lr={lr:.1e} data_wait={wait:.0f}s" + (f" val_cer={m['cer']:.4f}" if row[5] else ""),
+                flush=True,
+            )
         if now - t_last_ck >= args.ckpt_every_s:
             save(last)
             t_last_ck = time.time()
 
     m = do_val()
-    log.write("\t".join(map(str, [state["step"], f"{state['elapsed']:.1f}", state["samples"],
-                                  f"{np.mean(losses[-args.log_every:]) if losses else float('nan'):.4f}", "",
-                                  f"{m['cer']:.4f}", f"{m['cer_hangul']:.4f}", f"{m['cer_digits']:.4f}",
-                                  f"{m['line_acc']:.3f}"])) + "\n")
+    log.write(
+        "\t".join(
+            map(
+                str,
+                [
+                    state["step"],
+                    f"{state['elapsed']:.1f}",
+                    state["samples"],
+                    f"{np.mean(losses[-args.log_every :]) if losses else float('nan'):.4f}",
+                    "",
+                    f"{m['cer']:.4f}",
+                    f"{m['cer_hangul']:.4f}",
+                    f"{m['cer_digits']:.4f}",
+                    f"{m['line_acc']:.3f}",
+                ],
+            )
+        )
+        + "\n"
+    )
     log.close()
     save(last)
     summary = {
         "device": str(device) + (f" ({torch.cuda.get_device_name(0)})" if cuda else ""),
         "torch": torch.__version__,
-        "steps": state["step"], "elapsed_s": round(state["elapsed"], 1), "samples_seen": state["samples"],
-        "batch_size": bs, "workers": workers, "seed": args.seed, "budget_min": args.budget_min,
+        "steps": state["step"],
+        "elapsed_s": round(state["elapsed"], 1),
+        "samples_seen": state["samples"],
+        "batch_size": bs,
+        "workers": workers,
+        "seed": args.seed,
+        "budget_min": args.budget_min,
         "data_wait_s_this_segment": round(wait, 1),
-        "first_losses": first_losses, "last_loss": float(np.mean(losses[-20:])) if losses else None,
-        "final_val": m, "best_val_cer": state["best_cer"],
-        "train_fonts": fonts_mod.TRAIN_FONTS, "eval_fonts": fonts_mod.EVAL_FONTS,
+        "first_losses": first_losses,
+        "last_losses": losses[-5:],
+        "last_loss": float(np.mean(losses[-20:])) if losses else None,
+        "final_val": m,
+        "best_val_cer": state["best_cer"],
+        "train_fonts": fonts_mod.TRAIN_FONTS,
+        "eval_fonts": fonts_mod.EVAL_FONTS,
     }
-    (args.out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(json.dumps({k: summary[k] for k in ("steps", "elapsed_s", "samples_seen", "final_val")}, ensure_ascii=False), flush=True)
+    (args.out / "summary.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    print(
+        json.dumps(
+            {k: summary[k] for k in ("steps", "elapsed_s", "samples_seen", "final_val")}, ensure_ascii=False
+        ),
+        flush=True,
+    )
     return summary
 
 

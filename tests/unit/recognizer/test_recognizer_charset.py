@@ -1,0 +1,84 @@
+"""Charset file, preprocessing and CTC decoding round-trips (no model, no torch)."""
+
+import numpy as np
+
+from tasks.ocr.recognizer import (
+    DEFAULT_CHARSET_PATH,
+    HEIGHT,
+    STRIDE,
+    ctc_greedy_decode,
+    load_charset,
+    pad_batch,
+    prepare_line_crop,
+)
+from training.recognizer.charset import build_charset, ksx1001_hangul
+
+
+def test_ksx1001_has_2350_syllables():
+    syl = ksx1001_hangul()
+    assert len(syl) == 2350
+    assert len(set(syl)) == 2350
+    assert syl[0] == "가" and syl[-1] == "힝"
+    for ch in "합계부가세공급가액승인번호사업자카드일시불결제금액받을대표주소전화점":
+        assert ch in syl
+
+
+def test_shipped_charset_matches_builder_and_round_trips(tmp_path):
+    shipped = load_charset(DEFAULT_CHARSET_PATH)
+    assert shipped == build_charset()
+    assert " " in shipped and "₩" in shipped and "※" in shipped and "·" in shipped and "×" in shipped
+    for ch in "()[]{}<>0123456789,.-:/%*#":
+        assert ch in shipped
+    p = tmp_path / "cs.txt"
+    p.write_text("".join(c + "\n" for c in shipped), encoding="utf-8")
+    assert load_charset(p) == shipped
+
+
+def _probs_for(text, charset, frames_per_char=3, n_classes=None):
+    """One-hot-ish CTC frames for text: blank, char repeated, blank ... (repeats need a blank between)."""
+    index = {c: i + 1 for i, c in enumerate(charset)}
+    n_classes = n_classes or len(charset) + 1
+    seq = [0]
+    for c in text:
+        seq += [index[c]] * frames_per_char + [0]
+    probs = np.full((len(seq), n_classes), 0.01 / n_classes, np.float32)
+    for t, k in enumerate(seq):
+        probs[t, k] = 0.99
+    return probs
+
+
+def test_ctc_greedy_decode_round_trip():
+    charset = build_charset()
+    texts = ["합계 43,500원", "(주)한솥 역삼점", "승인번호 00112233", "₩1,000 ×2 ※", "aa  bb", "가가가"]
+    probs = [_probs_for(t, charset) for t in texts]
+    width = max(p.shape[0] for p in probs)
+    batch = np.zeros((len(texts), width, len(charset) + 1), np.float32)
+    batch[:, :, 0] = 1.0  # padding frames are blank
+    for i, p in enumerate(probs):
+        batch[i, : p.shape[0]] = p
+    out = ctc_greedy_decode(batch, charset, [p.shape[0] for p in probs])
+    assert [t for t, _ in out] == texts
+    assert all(0.9 < c <= 1.0 for _, c in out)
+
+
+def test_ctc_collapses_repeats_and_drops_blanks():
+    charset = ["a", "b"]
+    seq = [1, 1, 0, 1, 2, 2, 0, 0, 2]
+    probs = np.eye(3, dtype=np.float32)[seq][None]
+    assert ctc_greedy_decode(probs, charset)[0][0] == "aabb"
+
+
+def test_prepare_line_crop_shapes_and_polarity():
+    img = np.full((48, 200), 240, np.uint8)
+    img[15:35, 20:180] = 20  # dark text block on light paper
+    x = prepare_line_crop(img)
+    assert x.shape == (HEIGHT, round(200 * HEIGHT / 48)) and x.dtype == np.float32
+    assert -1.0 <= x.min() and x.max() <= 1.0
+    assert x[0, 0] > 0.5 and x[HEIGHT // 2, x.shape[1] // 2] < -0.5
+    inverted = prepare_line_crop(255 - img)  # light text on dark is turned the right way round
+    assert np.allclose(inverted, x, atol=0.05)
+    bgr = np.dstack([img, img, img])
+    assert np.allclose(prepare_line_crop(bgr), x, atol=1e-3)
+    b = pad_batch([x, x[:, :50]])
+    assert b.shape[0] == 2 and b.shape[1] == 1 and b.shape[3] % STRIDE == 0
+    assert np.allclose(b[1, 0, :, 60:], x[0, 0], atol=0.1)  # padded with the background
