@@ -25,10 +25,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import itertools
 import json
 import math
 import random
+import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +55,14 @@ KIND_COUNTS = {
     "cafe": 14,
     "simple": 14,
 }
+# added later: appended after the kinds above (own shuffle), so the first samples keep their numbers
+EXTRA_KIND_COUNTS = {
+    "statement": 6,
+    "tax_invoice": 6,
+}
 EVIDENCE_TYPE = {
+    "statement": "statement",
+    "tax_invoice": "tax_invoice",
     "card_slip": "card_slip",
     "cash_receipt": "cash_receipt",
     "mart": "receipt",
@@ -1415,6 +1425,286 @@ def layout_simple(rng: random.Random) -> tuple[np.ndarray, dict]:
     return np.asarray(img, dtype=np.uint8), t
 
 
+BUYERS = [
+    "한국대학교 총학생회",
+    "서울대학교 공과대학 학생회",
+    "새빛교회 청년부",
+    "행복초등학교 총동문회",
+    "새봄 산악회",
+    "한마음 봉사단",
+    "푸른숲 동아리연합회",
+    "대한청소년수련회",
+]
+STATEMENT_ITEMS = [
+    ("현수막(5m)", "5000x900", 45000),
+    ("포스터 인쇄", "A2", 1500),
+    ("리플렛", "A4 3단", 300),
+    ("명찰 제작", "90x55", 1200),
+    ("단체티셔츠", "L/XL", 12000),
+    ("행사 음향 대여", "1식", 250000),
+    ("무대 조명", "1식", 180000),
+    ("생수 500ml", "20입", 7000),
+    ("도시락", "정식", 8000),
+    ("간식 세트", "1인", 4500),
+    ("대관료", "4시간", 300000),
+    ("버스 임차(45인승)", "1일", 550000),
+    ("책자 인쇄", "B5 40p", 3500),
+    ("트로피", "중", 35000),
+    ("상장 용지", "A4", 500),
+]
+NUM_KO = "영일이삼사오육칠팔구"
+
+
+def amount_in_words(n: int) -> str:
+    """350000 -> 삼십오만; the 일금 …원정 line of Korean invoices."""
+    out = []
+    for unit, size in (("억", 10**8), ("만", 10**4), ("", 1)):
+        part, n = divmod(n, size)
+        if not part:
+            continue
+        words = ""
+        for digit_unit, d in (("천", 1000), ("백", 100), ("십", 10), ("", 1)):
+            k, part = divmod(part, d)
+            if k:
+                words += NUM_KO[k] + digit_unit
+        out.append(words + unit)
+    return "".join(out) or "영"
+
+
+def layout_a4(rng: random.Random, kind: str) -> tuple[np.ndarray, dict]:
+    """거래명세서 / 전자세금계산서: an A4 form printed from a computer; supplier and buyer side by side."""
+    t = empty_truth(kind)
+    s = make_store(rng, "card_slip")
+    s.printed = s.store_name  # forms name the company, not the branch
+    store_truth(t, s)
+    t["branch"] = None
+    items = []
+    for name, spec, price in pick_items(rng, STATEMENT_ITEMS, rng.randint(1, 6)):
+        q = rng.choice([1, 1, 2, 5, 10, 20, 50, 100]) if price < 20000 else 1
+        items.append({"name": name, "quantity": q, "unit_price": price, "amount": q * price, "spec": spec})
+    supply = sum(i["amount"] for i in items)
+    taxes = [i["amount"] // 10 for i in items]
+    vat = sum(taxes)
+    total = supply + vat
+    when = random_datetime(rng)
+    t.update(
+        total=total,
+        supply_amount=supply,
+        vat=vat,
+        datetime=when.strftime("%Y-%m-%d"),
+        items=[{k: i[k] for k in ("name", "quantity", "unit_price", "amount")} for i in items],
+    )
+    if kind == "tax_invoice":
+        t["phone"] = None
+        t["nts_approval_no"] = (
+            f"{when:%Y%m%d}-{rng.randint(10, 99)}{rng.randint(0, 999999):06d}-{rng.randint(0, 99999999):08d}"
+        )
+    buyer = rng.choice(BUYERS)
+    buyer_biz = make_biz_no(rng)
+    buyer_rep = person(rng)
+    buyer_addr, _ = address(rng)
+
+    W, H = 1240, 1754
+    img = Image.new("RGB", (W, H), (252, 252, 250))
+    d = ImageDraw.Draw(img)
+    base_font = rng.choice(
+        [
+            "nanum/NanumGothic.ttf",
+            "baekmuk/gulim.ttf",
+            "unfonts-core/UnDotum.ttf",
+            "nanum/NanumBarunGothic.ttf",
+        ]
+    )
+    line = rng.choice([(30, 30, 30), (200, 40, 50), (40, 70, 170)]) if kind == "tax_invoice" else (40, 40, 40)
+    ink = (20, 20, 20)
+
+    def f(size: int) -> ImageFont.FreeTypeFont:
+        return font(base_font, size)
+
+    def text(xy, s_, size=22, anchor="lm", fill=ink):
+        d.text(xy, s_, font=f(size), fill=fill, anchor=anchor)
+
+    def box(x0, y0, x1, y1, w=1):
+        d.rectangle([x0, y0, x1, y1], outline=line, width=w)
+
+    L, R = 70, W - 70
+    y = 90
+    if kind == "tax_invoice":
+        copy = rng.choice(["공급자 보관용", "공급받는자 보관용"])
+        text((W // 2 - 60, y), "전자세금계산서", 44, "mm", fill=line if line != (30, 30, 30) else ink)
+        text((W // 2 + 150, y + 6), f"({copy})", 20, "lm")
+        y += 60
+        box(L, y, R, y + 40)
+        text((R - 560, y + 20), "승인번호", 20, "lm")
+        d.line([(R - 450, y), (R - 450, y + 40)], fill=line)
+        text((R - 440, y + 20), t["nts_approval_no"], 20, "lm")
+        y += 40
+    else:
+        text((W // 2, y), "거 래 명 세 서", 46, "mm")
+        text((W // 2, y + 45), rng.choice(["(공급받는자 보관용)", "(공급자 보관용)"]), 20, "mm")
+        y += 90
+        text((L, y + 40), f"{when.year}년 {when.month}월 {when.day}일", 24, "lm")
+        text((L, y + 90), f"{buyer}  귀하", 28, "lm")
+        text((L, y + 140), "아래와 같이 계산합니다.", 20, "lm")
+    # supplier (and buyer) boxes
+    half = (L + R) // 2
+    rows = [
+        ("등록번호", s.biz_no),
+        ("상    호", s.store_name),
+        ("사업장주소", s.address),
+        ("업    태", rng.choice(["제조", "서비스", "도소매", "음식"])),
+        ("전화", s.phone),
+    ]
+    if kind == "tax_invoice":
+        mailbox = rng.choice(["info", "sales", "print", "office"])
+        rows[4] = ("이메일", f"{mailbox}@{rng.choice(['naver.com', 'daum.net', 'gmail.com'])}")
+        sup_x0, sup_x1 = L, half
+    else:
+        sup_x0, sup_x1 = half - 40, R
+    rh = 46
+    by = y
+
+    def party(x0, x1, y0, label, rows_, rep):
+        box(x0, y0, x1, y0 + rh * len(rows_), 2)
+        d.line([(x0 + 36, y0), (x0 + 36, y0 + rh * len(rows_))], fill=line)
+        for i, ch in enumerate(label):
+            text((x0 + 18, y0 + rh * len(rows_) * (i + 0.5) / len(label)), ch, 20, "mm")
+        lx, vx = x0 + 36, x0 + 150
+        for i, (lab, val) in enumerate(rows_):
+            yy = y0 + rh * i
+            if i:
+                d.line([(lx, yy), (x1, yy)], fill=line)
+            d.line([(vx, yy), (vx, yy + rh)], fill=line)
+            text((lx + 8, yy + rh / 2), lab, 17)
+            size = 20
+            while (
+                f(size).getlength(val) > (x1 - vx - 16 - (150 if lab.startswith("상") else 0)) and size > 12
+            ):
+                size -= 1
+            text((vx + 8, yy + rh / 2), val, size)
+            if lab.startswith("상"):
+                sx = x1 - 150
+                d.line([(sx, yy), (sx, yy + rh)], fill=line)
+                d.line([(sx + 50, yy), (sx + 50, yy + rh)], fill=line)
+                text((sx + 8, yy + rh / 2), "성명", 17)
+                text((sx + 58, yy + rh / 2), rep, 20)
+        return y0 + rh * len(rows_)
+
+    end = party(sup_x0, sup_x1, by, "공급자", rows, s.representative)
+    if kind == "tax_invoice":
+        brows = [
+            ("등록번호", buyer_biz),
+            ("상    호", buyer),
+            ("사업장주소", buyer_addr),
+            ("업    태", "비영리"),
+            ("이메일", "council@example.kr"),
+        ]
+        end = max(end, party(half, R, by, "공급받는자", brows, buyer_rep))
+        y = end
+        box(L, y, R, y + 80, 2)
+        cols = [L, L + 260, L + 560, L + 820, R]
+        for x in cols[1:-1]:
+            d.line([(x, y), (x, y + 80)], fill=line)
+        d.line([(L, y + 40), (R, y + 40)], fill=line)
+        for (a, b), lab in zip(
+            itertools.pairwise(cols), ["작성일자", "공급가액", "세액", "수정사유"], strict=False
+        ):
+            text(((a + b) / 2, y + 20), lab, 18, "mm")
+        text((cols[0] + 10, y + 60), when.strftime(rng.choice(["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"])), 20)
+        text((cols[2] - 10, y + 60), f"{supply:,}", 20, "rm")
+        text((cols[3] - 10, y + 60), f"{vat:,}", 20, "rm")
+        y += 80
+    else:
+        y = max(end, y + 160) + 20
+        won_sign = "₩" if font_has(base_font, "₩") else "￦"
+        text((L, y + 20), f"합계금액:  일금 {amount_in_words(total)}원정  ({won_sign}{total:,})", 26)
+        y += 60
+    # item table
+    heads = (
+        ["월", "일", "품목", "규격", "수량", "단가", "공급가액", "세액"]
+        if kind == "tax_invoice"
+        else ["No", "품목", "규격", "수량", "단가", "공급가액", "세액"]
+    )
+    widths = (
+        [50, 50, 290, 160, 90, 140, 180, 140] if kind == "tax_invoice" else [60, 330, 170, 90, 150, 180, 120]
+    )
+    xs = [L]
+    for wdt in widths:
+        xs.append(xs[-1] + wdt)
+    xs[-1] = R
+    n_rows = max(len(items) + 1, rng.randint(5, 10))
+    th = 44
+    box(L, y, R, y + th * (n_rows + 1), 2)
+    for x in xs[1:-1]:
+        d.line([(x, y), (x, y + th * (n_rows + 1))], fill=line)
+    for r in range(1, n_rows + 1):
+        d.line([(L, y + th * r), (R, y + th * r)], fill=line)
+    for i, h in enumerate(heads):
+        text(((xs[i] + xs[i + 1]) / 2, y + th / 2), h, 18, "mm")
+    for r, (it, tax) in enumerate(zip(items, taxes, strict=True)):
+        yy = y + th * (r + 1) + th / 2
+        if kind == "tax_invoice":
+            vals = [
+                f"{when.month:02d}",
+                f"{when.day:02d}",
+                it["name"],
+                it["spec"],
+                f"{it['quantity']:,}",
+                f"{it['unit_price']:,}",
+                f"{it['amount']:,}",
+                f"{tax:,}",
+            ]
+        else:
+            vals = [
+                str(r + 1),
+                it["name"],
+                it["spec"],
+                f"{it['quantity']:,}",
+                f"{it['unit_price']:,}",
+                f"{it['amount']:,}",
+                f"{tax:,}",
+            ]
+        for i, v in enumerate(vals):
+            numeric = bool(re.fullmatch(r"[\d,]+", v)) and heads[i] not in ("월", "일", "No")
+            if numeric:
+                text((xs[i + 1] - 8, yy), v, 19, "rm")
+            else:
+                text((xs[i] + 8, yy), v, 19)
+    y += th * (n_rows + 1)
+    if kind == "tax_invoice":
+        box(L, y, R, y + 80, 2)
+        cols = [L, L + 200, L + 360, L + 520, L + 680, L + 860, R]
+        for x in cols[1:-1]:
+            d.line([(x, y), (x, y + 80)], fill=line)
+        d.line([(L, y + 40), (cols[-2], y + 40)], fill=line)
+        for (a, b), lab in zip(
+            itertools.pairwise(cols), ["합계금액", "현금", "수표", "어음", "외상미수금"], strict=False
+        ):
+            text(((a + b) / 2, y + 20), lab, 18, "mm")
+        text((cols[1] - 10, y + 60), f"{total:,}", 20, "rm")
+        if rng.random() < 0.5:
+            text((cols[5] - 10, y + 60), f"{total:,}", 20, "rm")
+            claim = "청구"
+        else:
+            text((cols[2] - 10, y + 60), f"{total:,}", 20, "rm")
+            claim = "영수"
+        text(((cols[5] + R) / 2, y + 40), f"이 금액을 ({claim}) 함", 20, "mm")
+        y += 100
+    else:
+        box(L, y, R, y + 50, 2)
+        third = (R - L) // 3
+        for k in (1, 2):
+            d.line([(L + k * third, y), (L + k * third, y + 50)], fill=line)
+        text((L + 10, y + 25), f"공급가액  {supply:,}", 20)
+        text((L + third + 10, y + 25), f"세액  {vat:,}", 20)
+        text((L + 2 * third + 10, y + 25), f"합계  {total:,}", 20)
+        y += 80
+        text((R - 300, y + 20), "인수자                (인)", 20)
+        y += 60
+    t["_text_px"] = 20  # the whole A4 sheet is photographed, blank lower half included
+    return np.asarray(img, dtype=np.uint8), t
+
+
 # ----------------------------------------------------------------------------------------------------------
 # photographing
 
@@ -1701,7 +1991,9 @@ def encode_jpeg(img: Image.Image, quality: int) -> tuple[Image.Image, int]:
 def schedule(seed: int) -> list[str]:
     kinds = [k for k, n in KIND_COUNTS.items() for _ in range(n)]
     random.Random(seed).shuffle(kinds)
-    return kinds
+    extra = [k for k, n in EXTRA_KIND_COUNTS.items() for _ in range(n)]
+    random.Random(seed + 1).shuffle(extra)
+    return kinds + extra
 
 
 def make_sample(index: int, seed: int = DEFAULT_SEED) -> tuple[str, bytes, dict]:
@@ -1718,6 +2010,8 @@ def make_sample(index: int, seed: int = DEFAULT_SEED) -> tuple[str, bytes, dict]
         ink, truth = layout_cash_receipt(rng)
     elif kind == "simple":
         ink, truth = layout_simple(rng)
+    elif kind in ("statement", "tax_invoice"):
+        ink, truth = layout_a4(rng, kind)
     else:
         ink, truth = layout_pos(rng, kind)
     fade = None
@@ -1783,7 +2077,17 @@ def write_special(out: Path, seed: int = DEFAULT_SEED) -> list[str]:
         st, jp, tr = make_sample(idx, seed)
         pages.append(Image.open(io.BytesIO(jp)).convert("RGB"))
         truths.append({**tr, "source": f"receipts/{st}.jpg"})
-    pages[0].save(out / "two_receipts.pdf", "PDF", resolution=150, save_all=True, append_images=pages[1:])
+    fixed = time.gmtime(1795694400)  # 2026-11-26 12:00 UTC, not the wall clock: same seed, same bytes
+    pages[0].save(
+        out / "two_receipts.pdf",
+        "PDF",
+        resolution=150,
+        save_all=True,
+        append_images=pages[1:],
+        creationDate=fixed,
+        modDate=fixed,
+        producer="tests/samples/generate.py",
+    )
     (out / "two_receipts.json").write_text(
         json.dumps({"pages": truths}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -1801,7 +2105,7 @@ def write_special(out: Path, seed: int = DEFAULT_SEED) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--count", type=int, default=sum(KIND_COUNTS.values()))
+    ap.add_argument("--count", type=int, default=sum(KIND_COUNTS.values()) + sum(EXTRA_KIND_COUNTS.values()))
     ap.add_argument("--only", type=str, default=None, help="comma-separated indices (1-based)")
     ap.add_argument("--out", type=Path, default=RECEIPTS_DIR)
     ap.add_argument("--special", action="store_true", help="write tests/samples/special/ instead")
