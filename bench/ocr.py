@@ -309,6 +309,7 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
     per_field: dict[str, list[int]] = {f: [0, 0] for f, _ in FIELDS}  # correct, counted
     per_kind: dict[str, dict[str, list[int]]] = {}
     item_found = item_total = item_pred = 0
+    spurious: dict[str, int] = {}  # a value given where the receipt prints none
     errors = 0
     samples = []
     for rec in raw["results"]:
@@ -328,6 +329,8 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
                     verdict["items"] = fnd == tot
                 continue
             if truth.get(f) is None:
+                if pred.get(f) not in (None, "", []) and f != "evidence_type":
+                    spurious[f] = spurious.get(f, 0) + 1
                 continue
             ok = field_correct(f, truth, pred)
             verdict[f] = ok
@@ -356,6 +359,7 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
         "accuracy": {f: (c / n if n else None) for f, (c, n) in per_field.items()},
         "counts": {f: n for f, (_, n) in per_field.items()},
         "items_precision": item_found / item_pred if item_pred else None,
+        "spurious": spurious,
         "by_kind": {k: {f: (c / n if n else None) for f, (c, n) in v.items()} for k, v in per_kind.items()},
         "latency_p50_s": percentile(secs, 0.5),
         "latency_p95_s": percentile(secs, 0.95),
@@ -394,6 +398,11 @@ def markdown(summaries: list[dict], by_kind: bool) -> str:
             cells.append(_pct(v) + mark)
         out.append(f"| {label} ({counts.get(f, 0)}){target} | " + " | ".join(cells) + " |")
     out.append("| items precision | " + " | ".join(_pct(s["items_precision"]) for s in summaries) + " |")
+    out.append(
+        "| values where none is printed (all fields) | "
+        + " | ".join(str(sum(s["spurious"].values())) for s in summaries)
+        + " |"
+    )
     out.append("| latency p50 s (≤1.5) | " + " | ".join(_s(s["latency_p50_s"]) for s in summaries) + " |")
     out.append("| latency p95 s (≤3) | " + " | ".join(_s(s["latency_p95_s"]) for s in summaries) + " |")
     out.append("| latency mean s | " + " | ".join(_s(s["latency_mean_s"]) for s in summaries) + " |")
