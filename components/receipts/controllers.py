@@ -118,6 +118,21 @@ def _ocr_boxes(receipt: dict[str, Any]) -> list[dict[str, Any]]:
     return boxes
 
 
+FORM_SOURCES = {"occurred_on": "datetime", "amount": "total", "counterparty": "store_name"}
+
+
+def _low_inputs(receipt: dict[str, Any]) -> set[str]:
+    """Form inputs whose suggested value came from a low-confidence OCR field."""
+    fields = receipt.get("fields") or {}
+    low = set()
+    for name, source in FORM_SOURCES.items():
+        item = fields.get(source)
+        if isinstance(item, dict) and item.get("value") not in (None, ""):
+            if float(item.get("confidence") or 0) < LOW_CONFIDENCE:
+                low.add(name)
+    return low
+
+
 def _field_rows(receipt: dict[str, Any]) -> list[dict[str, Any]]:
     fields = receipt.get("fields") or {}
     rows = []
@@ -288,7 +303,7 @@ class ReceiptController(Controller):
                 "Content-Disposition": disposition,
                 "X-Content-Type-Options": "nosniff",
                 "Content-Security-Policy": "default-src 'none'; sandbox",
-                "Cache-Control": "private, max-age=86400",
+                "Cache-Control": "private, max-age=3600",
             },
         )
 
@@ -331,6 +346,7 @@ class ReceiptController(Controller):
                 "line_choices": _choices(lines),
                 "boxes": _ocr_boxes(receipt),
                 "field_rows": _field_rows(receipt),
+                "low_inputs": _low_inputs(receipt) if not receipt.get("transaction") else set(),
                 "raw_text": raw_text,
                 "suggestion": suggestion,
                 "evidence_choices": [(k.value, v) for k, v in EVIDENCE_LABELS.items()],

@@ -25,6 +25,7 @@ document.addEventListener("htmx:afterSwap", (event) => {
 
 // ---- receipts (components/receipts): upload progress, drag and drop, image viewer, OCR boxes ----------
 (() => {
+  document.documentElement.classList.add("js-receipts");  // CSS hides the raw file inputs behind the big buttons
   // Upload: submit as soon as files are chosen; show progress; accept dropped files on desktop.
   const submitUpload = (form) => {
     if (window.htmx) window.htmx.trigger(form, "submit");
