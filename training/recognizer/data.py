@@ -53,13 +53,12 @@ def make_batch(samples: list[tuple[np.ndarray, str]], enc: Encoder):
 
 def render_set(n: int, font_paths: list[str], seed: int, charset: list[str]) -> list[tuple[np.ndarray, str]]:
     """A fixed set of n prepared lines (for validation / evaluation), deterministic by seed."""
-    rng = np.random.default_rng(seed)
-    smp = TextSampler(rng)
     fs = FontSet(font_paths, charset)
     out = []
     for k in range(n):
+        rng = np.random.default_rng([seed, k])  # one stream per line: the text never depends on rendering
         fi = k % len(font_paths)
-        text = fs.fix_text(fi, smp.line())
+        text = fs.fix_text(fi, TextSampler(rng).line())
         out.append((make_sample(text, font_paths[fi], rng), text))
     return out
 
@@ -72,6 +71,7 @@ class SyntheticLines(IterableDataset):
         segment: int = 0,
         font_names: list[str] | None = None,
         bucket: int = 4,
+        hangul_focus: float = 0.0,
     ) -> None:
         super().__init__()
         self.batch_size = batch_size
@@ -79,6 +79,7 @@ class SyntheticLines(IterableDataset):
         self.segment = segment
         self.font_names = font_names or fonts_mod.TRAIN_FONTS
         self.bucket = bucket
+        self.hangul_focus = hangul_focus
 
     def __iter__(self):
         cv2.setNumThreads(1)
@@ -89,7 +90,7 @@ class SyntheticLines(IterableDataset):
         enc = Encoder(charset)
         paths = fonts_mod.resolve(self.font_names)
         fs = FontSet(paths, charset)
-        smp = TextSampler(rng)
+        smp = TextSampler(rng, self.hangul_focus)
         while True:
             samples = []
             for _ in range(self.batch_size * self.bucket):

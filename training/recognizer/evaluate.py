@@ -25,16 +25,21 @@ from .sampler import TextSampler
 EVAL_SEED = 20260501  # differs from training and validation seeds
 
 
-def eval_images(n: int, seed: int = EVAL_SEED, degrade: bool = True) -> list[tuple[np.ndarray, str, str]]:
+def eval_images(
+    n: int, seed: int = EVAL_SEED, degrade: bool = True
+) -> list[tuple[np.ndarray, str, str, str]]:
+    """n (image, text, font file name, line kind) in the held-out fonts."""
     paths = resolve(EVAL_FONTS, required=2)
     fs = FontSet(paths, build_charset())
-    rng = np.random.default_rng(seed)
-    smp = TextSampler(rng)
     out = []
     for k in range(n):
+        rng = np.random.default_rng([seed, k])  # one stream per line: the text never depends on rendering
         fi = k % len(paths)
+        smp = TextSampler(rng)
         text = fs.fix_text(fi, smp.line())
-        out.append((make_image(text, paths[fi], rng, degrade=degrade), text, Path(paths[fi]).name))
+        out.append(
+            (make_image(text, paths[fi], rng, degrade=degrade), text, Path(paths[fi]).name, smp.last_kind)
+        )
     return out
 
 
@@ -51,15 +56,18 @@ def main() -> None:
     data = eval_images(args.lines)
     rec = KoreanRecognizer(args.onnx, args.charset, threads=args.threads)
     rec.recognize([d[0] for d in data[:16]])  # warm-up
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     out = rec.recognize([d[0] for d in data])
-    secs = time.perf_counter() - t
+    secs, cpu_secs = time.perf_counter() - t, time.process_time() - c
     table = cer_table((d[1], o[0]) for d, o in zip(data, out, strict=True))
     per_font = {}
     for font in sorted({d[2] for d in data}):
         per_font[font] = cer_table((d[1], o[0]) for d, o in zip(data, out, strict=True) if d[2] == font)[
             "cer"
         ]
+    per_kind = {}
+    for kind in sorted({d[3] for d in data}):
+        per_kind[kind] = cer_table((d[1], o[0]) for d, o in zip(data, out, strict=True) if d[3] == kind)
     clean = eval_images(min(500, args.lines), degrade=False)
     clean_out = rec.recognize([d[0] for d in clean])
     table_clean = cer_table((d[1], o[0]) for d, o in zip(clean, clean_out, strict=True))
@@ -67,7 +75,9 @@ def main() -> None:
         "degraded": table,
         "clean": {k: table_clean[k] for k in ("cer", "cer_hangul", "cer_digits", "line_acc", "n_lines")},
         "per_font_cer": per_font,
+        "per_kind": per_kind,
         "ms_per_line_batched": 1000 * secs / len(data),
+        "cpu_ms_per_line_batched": 1000 * cpu_secs / len(data),
         "threads": args.threads,
         "onnx": str(args.onnx),
         "eval_fonts": EVAL_FONTS,

@@ -567,8 +567,11 @@ def _charset() -> list[str]:
 
 
 class TextSampler:
-    def __init__(self, rng: np.random.Generator) -> None:
+    def __init__(self, rng: np.random.Generator, hangul_focus: float = 0.0) -> None:
         self.rng = rng
+        #: share of lines drawn from the Hangul-heavy kinds only (store names, addresses, words, syllables)
+        self.hangul_focus = hangul_focus
+        self.last_kind = ""
 
     # -- small helpers ------------------------------------------------------------------------------
     def c(self, seq):  # choice
@@ -784,7 +787,23 @@ class TextSampler:
             self.c(alnum) if self.p(0.85) else self.c("-_./:()#&+,*%@") for _ in range(self.n(3, 16))
         )
 
+    def hangul_line(self) -> str:
+        r = self.rng.random()
+        if r < 0.3:
+            s = self.store()
+        elif r < 0.4:
+            s = self.address()
+        elif r < 0.7:
+            s = " ".join(self.word() for _ in range(self.n(1, 4)))
+        else:
+            s = " ".join(self.syllables(self.n(1, 5)) for _ in range(self.n(1, 4)))
+        s = " ".join(s.split())
+        return s[:MAX_LEN].rstrip() or "합계"
+
     def line(self) -> str:
+        if self.hangul_focus and self.rng.random() < self.hangul_focus:
+            self.last_kind = "hangul_focus"
+            return self.hangul_line()
         r = self.rng.random()
         if r < 0.12:
             s = self.store()
@@ -810,6 +829,8 @@ class TextSampler:
             s = self.amount()
         else:
             s = self.coverage_line()
+        #: "receipt" for the receipt-like kinds, "coverage" for words / random syllables / random characters
+        self.last_kind = "receipt" if r < 0.64 else "coverage"
         s = " ".join(s.split())  # the reader emits single spaces
         if len(s) > MAX_LEN:
             cut = s[:MAX_LEN].rstrip()

@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--device", default="auto")
     ap.add_argument("--arch", default="base", choices=sorted(ARCHS))
     ap.add_argument(
+        "--hangul-focus", type=float, default=0.0, help="share of Hangul-heavy lines (fine-tuning for Hangul)"
+    )
+    ap.add_argument(
         "--init",
         type=Path,
         default=None,
@@ -143,7 +146,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     print(f"validation set: {len(val)} lines in held-out fonts ({time.time() - t_val0:.1f}s)", flush=True)
 
-    ds = SyntheticLines(bs, args.seed, state["segment"])
+    ds = SyntheticLines(bs, args.seed, state["segment"], hangul_focus=args.hangul_focus)
     dl = DataLoader(
         ds,
         batch_size=None,
