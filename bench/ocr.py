@@ -155,6 +155,7 @@ def run_worker(engine: str, files: list[Path], out: Path) -> int:
             rec["ocr_seconds"] = res.ocr_seconds
             rec["pred"] = res.as_json()
             rec["n_lines"] = len(res.lines)
+            rec["text"] = [ln.text for ln in res.lines]
         except Exception as exc:
             rec["seconds"] = time.perf_counter() - t0
             rec["error"] = f"{type(exc).__name__}: {exc}"
@@ -305,11 +306,48 @@ def percentile(values: list[float], q: float) -> float | None:
     return v[lo] + (v[hi] - v[lo]) * (k - lo)
 
 
+RAW_FIELDS = ["biz_no", "datetime", "total", "approval_no", "store_name"]
+
+
+def _numbers(line: str) -> set[str]:
+    """Numbers in an OCR line with their separators dropped: '합계 12,500원' -> {'12500'}."""
+    return {re.sub(r"[,.\s]", "", m) for m in re.findall(r"\d[\d,. ]*\d|\d", line)}
+
+
+def in_raw_text(name: str, truth: dict, lines: list[str]) -> bool:
+    """Whether the value is there to be found in the engine's text (DESIGN §4 measured this on photos)."""
+    t = truth.get(name)
+    if name in ("biz_no", "approval_no"):
+        want = _digits(t)
+        return any(want in _digits(ln) for ln in lines)
+    if name == "total":
+        return any(str(t) in _numbers(ln) for ln in lines)
+    if name == "datetime":
+        y, m, d = int(t[:4]), int(t[5:7]), int(t[8:10])
+        forms = {f"{y}{m:02d}{d:02d}", f"{y % 100:02d}{m:02d}{d:02d}", f"{y}{m}{d}", f"{y % 100:02d}{m}{d}"}
+        return any(any(f in _digits(ln) for f in forms) for ln in lines)
+    if name == "store_name":
+        want = _bare_name(t)
+        for ln in lines:
+            have = _bare_name(ln)
+            if want in have or similarity(want, have) >= 0.8:
+                return True
+            # the name inside a longer line: best window of the same length
+            n = len(want)
+            if len(have) > n and any(
+                similarity(want, have[i : i + n]) >= 0.8 for i in range(len(have) - n + 1)
+            ):
+                return True
+        return False
+    return False
+
+
 def score(raw: dict, truths: dict[str, dict]) -> dict:
     per_field: dict[str, list[int]] = {f: [0, 0] for f, _ in FIELDS}  # correct, counted
     per_kind: dict[str, dict[str, list[int]]] = {}
     item_found = item_total = item_pred = 0
     spurious: dict[str, int] = {}  # a value given where the receipt prints none
+    raw_hits: dict[str, list[int]] = {f: [0, 0] for f in RAW_FIELDS}
     errors = 0
     samples = []
     for rec in raw["results"]:
@@ -318,6 +356,10 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
         if "error" in rec:
             errors += 1
         kind = truth.get("kind", "?")
+        for f in RAW_FIELDS:
+            if truth.get(f) is not None:
+                raw_hits[f][0] += in_raw_text(f, truth, rec.get("text") or [])
+                raw_hits[f][1] += 1
         verdict: dict[str, bool] = {}
         for f, _ in FIELDS:
             if f == "items":
@@ -360,6 +402,7 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
         "counts": {f: n for f, (_, n) in per_field.items()},
         "items_precision": item_found / item_pred if item_pred else None,
         "spurious": spurious,
+        "in_raw_text": {f: (c / n if n else None) for f, (c, n) in raw_hits.items()},
         "by_kind": {k: {f: (c / n if n else None) for f, (c, n) in v.items()} for k, v in per_kind.items()},
         "latency_p50_s": percentile(secs, 0.5),
         "latency_p95_s": percentile(secs, 0.95),
@@ -398,6 +441,10 @@ def markdown(summaries: list[dict], by_kind: bool) -> str:
             cells.append(_pct(v) + mark)
         out.append(f"| {label} ({counts.get(f, 0)}){target} | " + " | ".join(cells) + " |")
     out.append("| items precision | " + " | ".join(_pct(s["items_precision"]) for s in summaries) + " |")
+    for f in RAW_FIELDS:
+        out.append(
+            f"| {f} in the raw OCR text | " + " | ".join(_pct(s["in_raw_text"][f]) for s in summaries) + " |"
+        )
     out.append(
         "| values where none is printed (all fields) | "
         + " | ".join(str(sum(s["spurious"].values())) for s in summaries)

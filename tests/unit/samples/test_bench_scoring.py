@@ -76,3 +76,13 @@ def test_items_and_percentiles():
     assert bench.items_matched(truth, [{"amount": 1000}, {"amount": 4500}, {"amount": 9}]) == (2, 3, 3)
     assert bench.percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
     assert bench.percentile([], 0.5) is None
+
+
+def test_value_in_raw_text():
+    truth = {"biz_no": "212-81-25544", "total": 12500, "datetime": "2026-11-03T14:22"}
+    truth["store_name"] = "스타벅스"
+    lines = ["사업자 212 81 25544", "합 계  12, 500원", "26.11.03 14:22", "STAR 스타벅스 강남역점"]
+    for f in ("biz_no", "total", "datetime", "store_name"):
+        assert bench.in_raw_text(f, truth, lines), f
+    assert not bench.in_raw_text("total", truth, ["125,000"])
+    assert not bench.in_raw_text("store_name", truth, ["스타필드"])
