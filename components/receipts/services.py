@@ -305,23 +305,38 @@ class JobOptions:
     heartbeat_s: int = 30
 
 
+def _job_status(job: Any) -> str:
+    """A SAQ job's status as its plain value ("queued", "active", "failed"…); "" for no job."""
+    status = getattr(job, "status", "") if job is not None else ""
+    return str(getattr(status, "value", status))
+
+
 def job_key(receipt_id: int) -> str:
     return f"ocr:{receipt_id}"
 
 
 async def enqueue_ocr(queue: Any, receipt_ids: list[int], options: JobOptions) -> None:
-    """One SAQ job per receipt; the key makes a second enqueue of a waiting job a no-op."""
+    """One SAQ job per receipt; the key makes a second enqueue of a waiting job a no-op.
+
+    SAQ replaces a finished job of the same key only when the new one is scheduled later (whole
+    seconds), so a retry right after a failure is scheduled one second after the old job.
+    """
     for receipt_id in receipt_ids:
-        await queue.enqueue(
-            "ocr_receipt",
-            receipt_id=receipt_id,
-            key=job_key(receipt_id),
-            timeout=options.timeout_s,
-            retries=options.retries,
-            retry_delay=options.retry_delay_s,
-            retry_backoff=True,
-            heartbeat=options.heartbeat_s,
-        )
+        key = job_key(receipt_id)
+        params: dict[str, Any] = {
+            "receipt_id": receipt_id,
+            "key": key,
+            "timeout": options.timeout_s,
+            "retries": options.retries,
+            "retry_delay": options.retry_delay_s,
+            "retry_backoff": True,
+            "heartbeat": options.heartbeat_s,
+        }
+        if await queue.enqueue("ocr_receipt", **params) is not None:
+            continue
+        old = await queue.job(key)
+        if old is not None and _job_status(old) in ("failed", "aborted", "complete"):
+            await queue.enqueue("ocr_receipt", **params, scheduled=int(old.scheduled or 0) + 1)
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -406,7 +421,7 @@ async def reconcile(ctx: OrgContext, receipt: dict[str, Any], queue: Any, stale_
     if changed_at and (now() - changed_at).total_seconds() < stale_after_s:
         return False
     job = await queue.job(job_key(int(receipt["id"])))
-    status = str(getattr(job, "status", "")) if job else ""
+    status = _job_status(job)
     if job is not None and status not in ("failed", "aborted", "complete"):
         return False
     if status == "complete":

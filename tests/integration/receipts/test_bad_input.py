@@ -195,3 +195,13 @@ async def test_receipt_whose_job_vanished_becomes_failed_and_retryable(owner):
     row = await client.get(f"/o/{org}/receipts/{rid}/row", headers=HX)
     assert "실패" in row.text and "작업이 중단되었습니다" in row.text and "다시 읽기" in row.text
     assert (await Receipt.select(Receipt.status).first())["status"] == "failed"
+
+    # A job SAQ marked failed (e.g. its worker died on the last attempt) does the same.
+    await upload(client, org, event, [("b.jpg", JPEG + b"b", "image/jpeg")])
+    second = (await Receipt.select(Receipt.id).order_by(Receipt.id, ascending=False).first())["id"]
+    await Receipt._meta.db.run_querystring(
+        QueryString("UPDATE saq_jobs SET status = 'failed' WHERE key = {}", f"ocr:{second}")
+    )
+    await Receipt.update({Receipt.updated_at: old}).where(Receipt.id == second)
+    row = await client.get(f"/o/{org}/receipts/{second}/row", headers=HX)
+    assert "작업이 중단되었습니다" in row.text

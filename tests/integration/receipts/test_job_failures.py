@@ -55,6 +55,8 @@ async def test_job_that_times_out_is_failed_and_retryable(owner, running_app, ma
         client, f"/o/{org}/receipts/{rid}/retry", htmx=True, headers={"HX-Target": f"receipt-{rid}"}
     )
     assert response.status_code == 200 and "대기 중" in response.text and "hx-trigger" in response.text
+    job = await running_app.state.queue.job(f"ocr:{rid}")
+    assert job is not None and job.status.value in ("queued", "active"), job
     assert (await Receipt.select(Receipt.status).where(Receipt.id == rid).first())["status"] in (
         "queued",
         "processing",
