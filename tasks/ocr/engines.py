@@ -252,36 +252,40 @@ NUMRUN = re.compile(r"\d[\d,.\-:/*]*\d|\d")
 
 def respace(d: str, h: str) -> str:
     """Put the word spacing of reading `h` into reading `d` (rapidocr drops spaces: "2026-09-14 18:30:14
-    30224109" comes out as "2026-09-14 18:30:1430224109"), aligning the two character by character."""
+    30224109" comes out as "2026-09-14 18:30:1430224109"), aligning the two character by character.
+    d keeps its own spaces; h's are added only inside runs where both readings agree."""
     import difflib
 
-    dn = d.replace(" ", "")
+    dchars, dspace = [], set()
+    for ch in d:
+        if ch == " ":
+            dspace.add(len(dchars))
+        else:
+            dchars.append(ch)
     hn, spaces = [], set()
     for ch in h:
         if ch == " ":
             spaces.add(len(hn))
         else:
             hn.append(ch)
+    dn = "".join(dchars)
     if not dn or not spaces:
         return d
     sm = difflib.SequenceMatcher(None, dn, "".join(hn), autojunk=False)
-    cut = set()
+    cut = set(dspace)
     for i, j, n in sm.get_matching_blocks():
-        for k in range(n):
-            if (j + k) in spaces and i + k > 0:
+        for k in range(1, n):  # strictly inside a block: both neighbours of the space agree
+            if (j + k) in spaces:
                 cut.add(i + k)
-    # a space in h between two matched blocks: put it at the start of the second block
-    for a, b in zip(sm.get_matching_blocks(), sm.get_matching_blocks()[1:], strict=False):
-        if b[2] and any(a[1] + a[2] <= s_ <= b[1] for s_ in spaces) and b[0] > 0:
-            cut.add(b[0])
     out: list[str] = []
     for i, ch in enumerate(dn):
-        if i in cut:
+        if i in cut and out:
             left = "".join(out)
-            # between two digits only where it ends a time or a thousands group ("18:30:14 3022..",
+            # between two digits only where it ends a time, a date or a thousands group ("18:30:14 3022..",
             # "2,500 2"), never inside an ID ("02-3408-1 234")
-            if not (ch.isdigit() and left[-1:].isdigit()) or re.search(
-                    r"(\d{1,2}:\d{2}(:\d{2})?|[,.]\d{3}|\d{6,}|\d{2,4}[-./]\d{1,2}[-./]\d{1,2})$", left) or re.match(r"\d{6,}", dn[i:]):
+            if i in dspace or not (ch.isdigit() and left[-1:].isdigit()) or re.search(
+                    r"(\d{1,2}:\d{2}(:\d{2})?|[,.]\d{3}|\d{6,}|\d{2,4}[-./]\d{1,2}[-./]\d{1,2})$", left) \
+                    or re.match(r"\d{6,}", dn[i:]):
                 out.append(" ")
         out.append(ch)
     return "".join(out)

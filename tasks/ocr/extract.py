@@ -212,7 +212,7 @@ def _label_re(words: list[str], fuzzy: bool = True) -> re.Pattern:
         chars = [c for c in w if not c.isspace()]
         exact.append(r"\s*".join(re.escape(c) for c in chars))
         if fuzzy and len(chars) >= 4 and all(HANGUL.match(c) for c in chars):
-            for i in range(1, len(chars)):  # the first letter stays: it anchors the label
+            for i in range(len(chars)):
                 loose.append(r"\s*".join("[가-힣]" if j == i else re.escape(c) for j, c in enumerate(chars)))
     return re.compile("(?:" + "|".join(exact + loose) + ")", re.IGNORECASE)
 
@@ -739,7 +739,7 @@ def find_labelled(rows: list[Row], key: str, parse, *, variants: bool = True, be
                 val, pos = got
                 # a value under a label must not itself be labelled with something else first
                 lead = btext[:pos]
-                if ANY_LABEL.search(lead):
+                if ANY_LABEL.search(lead) or len(HANGUL.findall(lead)) >= 2:
                     continue
                 cands.append(Cand(val, brow.segs[0].conf * 0.85 * pen, brow.segs[0].box, rows.index(brow), True))
     return cands
@@ -919,8 +919,9 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
             c.conf *= 0.5
             c.prio -= 2
     if date_cands:
-        # prefer labelled dates with a time; among equals, the earliest on the receipt
-        best = max(date_cands, key=lambda c: (c.prio, -c.row, c.conf))
+        # prefer labelled dates with a time (with seconds over without); among equals, the earliest
+        best = max(date_cands, key=lambda c: (c.prio + (0.5 if c.value.time and c.value.time[2] is not None else 0),
+                                              -c.row, c.conf))
         rf.datetime.value = best.value.iso()
         rf.datetime.confidence = best.conf
         rf.datetime.box = best.box
@@ -1018,11 +1019,12 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         a = min(addr, key=lambda c: c.row)
         # the address often runs on to a second line ("... 3층", "(역삼동)")
         if a.row + 1 < n:
-            nxt = rows[a.row + 1].text
+            nxt = rows[a.row + 1].segs[0].text
+            nxt = re.sub(r"\s+\d{6,}.*$", "", nxt)
             if (not ANY_LABEL.search(nxt) and HANGUL.search(nxt) and len(nxt) < 30
                     and re.search(r"\d+\s*층|\d+\s*호|번지|\(.{1,8}동\)|^\S+동\b|빌딩|타워|상가", nxt)
                     and not parse_phone(nxt)):
-                a.value = f"{a.value} {clean_name(nxt)}"
+                a.value = f"{a.value} {join_spaced_syllables(nxt).strip()}"
         _set(rf.address, a)
 
     # ---- store name and branch
