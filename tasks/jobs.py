@@ -137,7 +137,9 @@ async def ocr_receipt(ctx: dict[str, Any], *, receipt_id: int) -> dict[str, Any]
         # A timeout (or the worker shutting down): say so on the receipt, then let SAQ decide.
         timeout = getattr(job, "timeout", 0)
         if _retryable(job):
-            await services.mark_retrying(receipt_id, f"시간이 초과되어 다시 시도합니다 ({attempt}번째 시도).")
+            await services.mark_retrying(
+                receipt_id, f"시간이 초과되었거나 작업이 중단되어 다시 시도합니다 ({attempt}번째 시도)."
+            )
             _count("retry")
         else:
             await services.mark_failed(
