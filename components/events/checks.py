@@ -7,10 +7,15 @@ that appears there has evidence attached even when its evidence type says 없음
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
-from components.ui.formatting import local_date, won
+from components.ui import formatting
+
+# Babel formatting is ~40 µs a call; an event has few distinct dates and amounts, thousands of transactions.
+won = lru_cache(maxsize=8192)(formatting.won)
+local_date = lru_cache(maxsize=2048)(formatting.local_date)
 
 EXPENSE_WITHOUT_EVIDENCE = "expense_without_evidence"
 SIMPLE_RECEIPT_OVER_LIMIT = "simple_receipt_over_limit"
@@ -25,8 +30,7 @@ CHECK_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class TxFacts:
+class TxFacts(NamedTuple):
     """What the checks need to know about one (non-deleted) transaction."""
 
     id: int
@@ -37,8 +41,7 @@ class TxFacts:
     counterparty: str = ""
 
 
-@dataclass(frozen=True)
-class EvidenceWarning:
+class EvidenceWarning(NamedTuple):
     code: str
     transaction_id: int
     message: str

@@ -11,7 +11,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 
 from components.accounts.guards import requires_login
-from components.events import services
+from components.events import checks, services
 from components.events.tables import EventStatus, EvidenceType, PaymentMethod, Section, TransactionStatus
 from components.organisations.dependencies import provide_org
 from components.organisations.services import OrgContext
@@ -433,6 +433,8 @@ class EventController(Controller):
     async def actual(self, request: Req, ctx: OrgContext, event_id: int) -> Response[str]:
         event = await services.get_event(ctx, event_id)
         report = await services.budget_vs_actual(ctx, event)
+        warnings = await services.evidence_warnings(event)
+        comment = _params(request).get("comment", "")
         return render(
             request,
             "events/actual.html",
@@ -441,9 +443,11 @@ class EventController(Controller):
                 "event": event,
                 "tab": "actual",
                 "report": report,
-                "warnings": await services.evidence_warnings(event),
+                "warnings": warnings,
+                "warning_kinds": [(checks.CHECK_LABELS[k], n) for k, n in checks.summarise(warnings).items()],
                 "can_edit": ctx.can("money.edit") and not event["locked"],
                 "can_comment": ctx.can("audit.comment"),
+                "comment_edit": int(comment) if comment.isdigit() else None,
             },
         )
 
@@ -473,6 +477,22 @@ class EventController(Controller):
         data = await form_data(request)
         line = await services.set_variance_reason(ctx, event_id, line_id, data.get("variance_reason", ""))
         return await self._actual_cell(request, ctx, event_id, line, "reason_cell", "사유를 저장했습니다.")
+
+    @get("/{event_id:int}/budget/lines/{line_id:int}/comment", name="budget_line_comment_form")
+    async def comment_form(self, request: Req, ctx: OrgContext, event_id: int, line_id: int) -> Response[str]:
+        event = await services.get_event(ctx, event_id)
+        ctx.require("audit.comment")
+        line = await services.get_line(ctx, event_id, line_id)
+        if not is_partial(request):
+            return redirect(
+                request, f"{self._base(ctx)}/{event_id}/actual?comment={line_id}#actual-{line_id}"
+            )
+        return render(
+            request,
+            "events/actual.html",
+            {"ctx": ctx, "event": event, "line": line, "can_comment": True, "comment_edit": line_id},
+            block="comment_cell",
+        )
 
     @post("/{event_id:int}/budget/lines/{line_id:int}/comment", name="budget_line_comment")
     async def comment(self, request: Req, ctx: OrgContext, event_id: int, line_id: int) -> Response[str]:

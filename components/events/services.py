@@ -1227,6 +1227,18 @@ async def budget_vs_actual(ctx: OrgContext, event: dict[str, Any]) -> dict[str, 
 
 
 async def evidence_warnings(event: dict[str, Any]) -> list[checks.EvidenceWarning]:
+    """The checks of `checks.py` over the event's transactions.
+
+    Only rows that can trip a check are loaded (no evidence, 간이영수증, outside the dates, receipts
+    attached): keep this filter in step with `checks.check_transaction`."""
+    totals = await receipt_totals(event["id"])
+    may_warn: Any = Transaction.evidence_type.is_in(["none", "simple_receipt"])
+    if event["starts_on"]:
+        may_warn |= Transaction.occurred_on < event["starts_on"]
+    if event["ends_on"]:
+        may_warn |= Transaction.occurred_on > event["ends_on"]
+    if totals:
+        may_warn |= Transaction.id.is_in(list(totals))
     rows = (
         await Transaction.select(
             Transaction.id,
@@ -1236,7 +1248,7 @@ async def evidence_warnings(event: dict[str, Any]) -> list[checks.EvidenceWarnin
             Transaction.evidence_type,
             Transaction.counterparty,
         )
-        .where((Transaction.event == event["id"]) & Transaction.deleted_at.is_null())
+        .where((Transaction.event == event["id"]) & Transaction.deleted_at.is_null() & may_warn)
         .order_by(Transaction.occurred_on)
         .order_by(Transaction.id)
     )
@@ -1246,7 +1258,7 @@ async def evidence_warnings(event: dict[str, Any]) -> list[checks.EvidenceWarnin
         starts_on=event["starts_on"],
         ends_on=event["ends_on"],
         simple_receipt_limit=event["simple_receipt_limit"],
-        receipt_totals=await receipt_totals(event["id"]),
+        receipt_totals=totals,
     )
 
 

@@ -82,6 +82,17 @@ async def test_create_event_budget_inline_transactions_and_budget_vs_actual(page
     await expect(page.locator("#subtotal-expense")).to_have_text("425,000원")
     await expect(page.locator("#lines-income")).to_contain_text("10,000원 × 30")
 
+    # Reorder in place: 저녁 식사 moves above 강당 대관료.
+    await page.locator("#lines-expense tr", has_text="저녁 식사").locator("button[title='위로']").click()
+    await expect(page.locator("#lines-expense tr").first).to_contain_text("저녁 식사")
+    # Delete in place (after the confirmation): the row goes, the totals follow.
+    await _add_line(page, "expense", "기타", "지울 항목", "", "", "9,999")
+    await expect(page.locator("#total-expense")).to_have_text("434,999원")
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.locator("#lines-expense tr", has_text="지울 항목").locator("button:has-text('삭제')").click()
+    await expect(page.locator("#lines-expense tr", has_text="지울 항목")).to_have_count(0)
+    await expect(page.locator("#total-expense")).to_have_text("425,000원")
+
     # A wrong amount is refused in place, with the reason.
     await page.fill("#add-expense-name", "간식")
     await page.fill("#add-expense-planned_amount", "1.23456만")
