@@ -5,6 +5,7 @@ Jobs take ids, never objects; every job is safe to run twice.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from typing import Any
@@ -36,8 +37,27 @@ async def purge_expired(ctx: dict[str, Any]) -> dict[str, int]:
     return result
 
 
+def _warm_ocr_engine() -> None:
+    """Load the default OCR engine before the first job (models take seconds and ~0.5 GB to load)."""
+    from PIL import Image
+
+    from tasks.ocr.engines import get_engine
+
+    started = time.perf_counter()
+    get_engine().read(Image.new("RGB", (320, 120), "white"))
+    logger.info(f"OCR engine ready in {time.perf_counter() - started:.1f}s")
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     await open_pool(1, 4)
+    from tasks import jobs
+
+    jobs.start_metrics_server()
+    if os.environ.get("CHONGMU_OCR_WARM", "1") == "1":
+        try:
+            await asyncio.to_thread(_warm_ocr_engine)
+        except Exception as exc:  # a broken engine must not stop the other jobs; OCR jobs will report it
+            logger.opt(exception=exc).error("OCR engine failed to load")
     logger.info("worker started")
 
 

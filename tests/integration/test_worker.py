@@ -38,7 +38,12 @@ async def test_worker_purges_expired_sessions(db):
     worker = subprocess.Popen(
         [sys.executable, "-m", "saq", "tasks.worker.settings", "--quiet"],
         cwd=ROOT,
-        env={**os.environ, "CHONGMU_LOG_JSON": "0"},
+        env={
+            **os.environ,
+            "CHONGMU_LOG_JSON": "0",
+            "CHONGMU_OCR_WARM": "0",
+            "CHONGMU_WORKER_METRICS_PORT": "0",
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
