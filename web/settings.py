@@ -54,7 +54,9 @@ class AppSettings:
     base_url: str = field(default_factory=lambda: _env("CHONGMU_BASE_URL", "http://127.0.0.1:8000"))
     # Secure cookies when served over TLS (behind Caddy); defaults from the base URL.
     secure_cookies: bool = field(
-        default_factory=lambda: _bool("CHONGMU_SECURE_COOKIES", _env("CHONGMU_BASE_URL", "").startswith("https"))
+        default_factory=lambda: _bool(
+            "CHONGMU_SECURE_COOKIES", _env("CHONGMU_BASE_URL", "").startswith("https")
+        )
     )
     max_body_bytes: int = field(default_factory=lambda: _int("CHONGMU_MAX_BODY_BYTES", 2 * 1024 * 1024))
     log_json: bool = field(default_factory=lambda: _bool("CHONGMU_LOG_JSON", True))
@@ -98,6 +100,9 @@ class UploadSettings:
     ocr_retries: int = field(default_factory=lambda: _int("CHONGMU_OCR_JOB_RETRIES", 3))
     ocr_retry_delay_s: float = field(default_factory=lambda: float(_int("CHONGMU_OCR_JOB_RETRY_DELAY_S", 5)))
     ocr_heartbeat_s: int = field(default_factory=lambda: _int("CHONGMU_OCR_JOB_HEARTBEAT_S", 30))
+    # Per-user rate limit on uploads (files per window).
+    rate_max_files: int = field(default_factory=lambda: _int("CHONGMU_UPLOAD_RATE_MAX_FILES", 200))
+    rate_window_minutes: int = field(default_factory=lambda: _int("CHONGMU_UPLOAD_RATE_WINDOW_MINUTES", 10))
 
     @property
     def max_body_bytes(self) -> int:

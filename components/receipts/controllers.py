@@ -217,7 +217,15 @@ class ReceiptController(Controller):
                 files.append((item.filename or "", await item.read()))
                 await item.close()
         try:
-            outcome = await services.upload(ctx, event_id, files, _limits(s), max_files=s.max_files)
+            outcome = await services.upload(
+                ctx,
+                event_id,
+                files,
+                _limits(s),
+                max_files=s.max_files,
+                max_per_window=s.rate_max_files,
+                window_minutes=s.rate_window_minutes,
+            )
         except ValidationFailed as exc:
             flash_now(request, exc.errors.get("files", "파일을 확인하세요."), "error")
             return await self._list_page(request, ctx, event_id, status=422)

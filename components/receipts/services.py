@@ -10,7 +10,7 @@ import asyncio
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from loguru import logger
@@ -199,6 +199,8 @@ async def upload(
     *,
     max_files: int,
     store: FileStore | None = None,
+    max_per_window: int = 200,
+    window_minutes: int = 10,
 ) -> UploadOutcome:
     """Validate each file by content and store it with its Receipt rows (one transaction per file).
 
@@ -214,6 +216,7 @@ async def upload(
         raise ValidationFailed(
             {"files": f"한 번에 {max_files}개까지 올릴 수 있습니다. (지금 {len(files)}개)"}
         )
+    await _check_upload_rate(ctx, len(files), max_per_window, window_minutes)
     store = store or default_store()
     outcome = UploadOutcome()
     for raw_name, data in files:
@@ -233,6 +236,21 @@ async def upload(
         outcome.created += ids
         outcome.duplicates += dups
     return outcome
+
+
+async def _check_upload_rate(
+    ctx: OrgContext, incoming: int, max_per_window: int, window_minutes: int
+) -> None:
+    """Per-user upload rate limit: a runaway script or a stolen session cannot fill the database."""
+    since = now() - timedelta(minutes=window_minutes)
+    recent = await Receipt.count().where((Receipt.uploader == ctx.user.id) & (Receipt.created_at >= since))
+    if recent + incoming > max_per_window:
+        raise ValidationFailed(
+            {
+                "files": f"업로드가 너무 많습니다. {window_minutes}분에 {max_per_window}장까지 "
+                "올릴 수 있습니다. 잠시 후 다시 올려 주세요."
+            }
+        )
 
 
 async def _store_upload(

@@ -205,3 +205,21 @@ async def test_receipt_whose_job_vanished_becomes_failed_and_retryable(owner):
     await Receipt.update({Receipt.updated_at: old}).where(Receipt.id == second)
     row = await client.get(f"/o/{org}/receipts/{second}/row", headers=HX)
     assert "작업이 중단되었습니다" in row.text
+
+
+async def test_uploads_are_rate_limited_per_user(owner, running_app):
+    from dataclasses import replace
+
+    client, org, event = owner["client"], owner["org"], owner["event"]
+    settings = running_app.state.settings
+    running_app.state.settings = replace(settings, upload=replace(settings.upload, rate_max_files=2))
+    try:
+        first = await upload(client, org, event, [("a.jpg", JPEG, "image/jpeg")])
+        assert first.status_code == 200
+        others = [(f"{n}.jpg", render_receipt([f"가게 {n}", "합계 9,900원"]), "image/jpeg") for n in "bc"]
+        refused = await upload(client, org, event, others)
+    finally:
+        running_app.state.settings = settings
+    assert refused.status_code == 422
+    assert "업로드가 너무 많습니다. 10분에 2장까지" in refused.text
+    assert await Receipt.count() == 1
