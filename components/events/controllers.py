@@ -253,13 +253,46 @@ class EventController(Controller):
         }
 
     async def _totals_blocks(
-        self, ctx: OrgContext, event: dict[str, Any], section: str
+        self, ctx: OrgContext, event: dict[str, Any], section: str, category: str | None = None
     ) -> list[tuple[str, dict[str, Any]]]:
+        """OOB fragments after a change in `section`: grand totals, the section's subtotal and, when given,
+        the header row (with its subtotal) of the category group."""
         sections = await services.budget_sections(ctx, event["id"], only=section)
-        return [
+        blocks: list[tuple[str, dict[str, Any]]] = [
             ("totals", {"totals": await services.budget_totals(event)}),
             ("subtotal", {"section": sections[0]}),
         ]
+        for group in sections[0]["groups"]:
+            if group["category"] == category:
+                blocks.append(("group_head", {"section": sections[0], "group": group}))
+        return blocks
+
+    async def _section_response(
+        self,
+        request: Req,
+        ctx: OrgContext,
+        event: dict[str, Any],
+        section: str,
+        *,
+        retarget: bool = False,
+        extra_oob: list[tuple[str, dict[str, Any]]] | None = None,
+    ) -> Response[str]:
+        """The section's <tbody> (groups, rows) with the totals out of band."""
+        context = await self._budget_context(ctx, event)
+        context["section"] = next(s for s in context["sections"] if s["key"] == section)
+        headers = {"HX-Retarget": f"#lines-{section}", "HX-Reswap": "outerHTML"} if retarget else None
+        response = render(request, BUDGET, context, block="section_body", headers=headers)
+        return _with_oob(
+            request,
+            response,
+            BUDGET,
+            {"ctx": ctx, "event": event},
+            [
+                ("totals", {"totals": context["totals"]}),
+                ("subtotal", {"section": context["section"]}),
+                *(extra_oob or []),
+            ],
+        )
 
     @get("/{event_id:int}/budget", name="budget_page")
     async def budget(self, request: Req, ctx: OrgContext, event_id: int) -> Response[str]:
@@ -302,7 +335,6 @@ class EventController(Controller):
                 f"'{line['name']}' 항목을 추가했습니다.",
             )
         event = await services.get_event(ctx, event_id)
-        response = render(request, BUDGET, self._line_ctx(ctx, event, line), block="line_row")
         label = services.SECTION_LABELS[Section(section)]
         fresh = {
             "section": {"key": section, "label": label},
@@ -310,13 +342,8 @@ class EventController(Controller):
             "add_errors": {},
             "can_edit": True,
         }
-        return _with_oob(
-            request,
-            response,
-            BUDGET,
-            {"ctx": ctx, "event": event},
-            [*await self._totals_blocks(ctx, event, section), ("add_form", fresh)],
-        )
+        # The whole section comes back: the new row joins its category group.
+        return await self._section_response(request, ctx, event, section, extra_oob=[("add_form", fresh)])
 
     @get("/{event_id:int}/budget/lines/{line_id:int}", name="budget_line_row")
     async def line_row(self, request: Req, ctx: OrgContext, event_id: int, line_id: int) -> Response[str]:
@@ -374,13 +401,16 @@ class EventController(Controller):
                 f"'{line['name']}' 항목을 저장했습니다.",
             )
         event = await services.get_event(ctx, event_id)
+        if line["category"] != data.get("previous_category", line["category"]):
+            # Moved to another category group: redraw the section instead of the row.
+            return await self._section_response(request, ctx, event, line["section"], retarget=True)
         response = render(request, BUDGET, self._line_ctx(ctx, event, line), block="line_row")
         return _with_oob(
             request,
             response,
             BUDGET,
             {"ctx": ctx, "event": event},
-            await self._totals_blocks(ctx, event, line["section"]),
+            await self._totals_blocks(ctx, event, line["section"], line["category"]),
         )
 
     @post("/{event_id:int}/budget/lines/{line_id:int}/delete", name="budget_line_delete")
@@ -391,14 +421,7 @@ class EventController(Controller):
                 request, f"{self._base(ctx)}/{event_id}/budget", f"'{line['name']}' 항목을 지웠습니다."
             )
         event = await services.get_event(ctx, event_id)
-        response: Response[str] = Response("", status_code=200, media_type="text/html")
-        return _with_oob(
-            request,
-            response,
-            BUDGET,
-            {"ctx": ctx, "event": event},
-            await self._totals_blocks(ctx, event, line["section"]),
-        )
+        return await self._section_response(request, ctx, event, line["section"], retarget=True)
 
     @post("/{event_id:int}/budget/lines/{line_id:int}/move", name="budget_line_move")
     async def line_move(self, request: Req, ctx: OrgContext, event_id: int, line_id: int) -> Response[str]:

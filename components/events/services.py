@@ -10,6 +10,7 @@ Extension points for the receipts slice (register at import time of its services
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -648,13 +649,17 @@ async def delete_line(ctx: OrgContext, event_id: int, line_id: int) -> dict[str,
 
 
 async def move_line(ctx: OrgContext, event_id: int, line_id: int, direction: str) -> str:
-    """Swap the line with its neighbour in the same section; returns the section."""
+    """Swap the line with its neighbour in the same section and category; returns the section."""
     await _event_for_edit(ctx, event_id)
     current = await _line_row(ctx, event_id, line_id)
     async with BudgetLine._meta.db.transaction():
         rows = (
-            await BudgetLine.select(BudgetLine.id)
-            .where((BudgetLine.event == event_id) & (BudgetLine.section == current["section"]))
+            await BudgetLine.select(BudgetLine.id, BudgetLine.position)
+            .where(
+                (BudgetLine.event == event_id)
+                & (BudgetLine.section == current["section"])
+                & (BudgetLine.category == current["category"])
+            )
             .order_by(BudgetLine.position)
             .order_by(BudgetLine.id)
         )
@@ -662,10 +667,27 @@ async def move_line(ctx: OrgContext, event_id: int, line_id: int, direction: str
         i = ids.index(line_id)
         j = i - 1 if direction == "up" else i + 1
         if 0 <= j < len(ids):
-            ids[i], ids[j] = ids[j], ids[i]
-            for pos, lid in enumerate(ids, start=1):
-                await BudgetLine.update({BudgetLine.position: pos}).where(BudgetLine.id == lid)
+            a, b = rows[i], rows[j]
+            if a["position"] != b["position"]:
+                await BudgetLine.update({BudgetLine.position: b["position"]}).where(BudgetLine.id == a["id"])
+                await BudgetLine.update({BudgetLine.position: a["position"]}).where(BudgetLine.id == b["id"])
+            else:  # equal positions (should not happen): renumber the section once
+                await _renumber(event_id, current["section"], a["id"], b["id"])
     return str(current["section"])
+
+
+async def _renumber(event_id: int, section: str, first: int, second: int) -> None:
+    rows = (
+        await BudgetLine.select(BudgetLine.id)
+        .where((BudgetLine.event == event_id) & (BudgetLine.section == section))
+        .order_by(BudgetLine.position)
+        .order_by(BudgetLine.id)
+    )
+    ids = [r["id"] for r in rows]
+    i, j = ids.index(first), ids.index(second)
+    ids[i], ids[j] = ids[j], ids[i]
+    for pos, lid in enumerate(ids, start=1):
+        await BudgetLine.update({BudgetLine.position: pos}).where(BudgetLine.id == lid)
 
 
 async def set_variance_reason(ctx: OrgContext, event_id: int, line_id: int, reason: str) -> dict[str, Any]:
@@ -803,8 +825,22 @@ async def budget_totals(event: dict[str, Any]) -> BudgetTotals:
     return BudgetTotals(event["carry_in"], sums.get("income", 0), sums.get("expense", 0))
 
 
+def group_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines (in position order) grouped by category, categories in the order they first appear:
+    [{key, category, lines, total}]. `key` is a stable id fragment for the category."""
+    groups: dict[str, dict[str, Any]] = {}
+    for line in lines:
+        category = line["category"]
+        if category not in groups:
+            key = hashlib.md5(category.encode(), usedforsecurity=False).hexdigest()[:8]
+            groups[category] = {"key": key, "category": category, "lines": [], "total": 0}
+        groups[category]["lines"].append(line)
+        groups[category]["total"] += line["planned_amount"]
+    return list(groups.values())
+
+
 async def budget_sections(ctx: OrgContext, event_id: int, only: str | None = None) -> list[dict[str, Any]]:
-    """[{key, label, lines, total}] for 수입 and 지출, lines in their order."""
+    """[{key, label, groups, lines, total}] for 수입 and 지출; lines grouped by category, in their order."""
     ctx.require("money.read")
     where: Any = BudgetLine.event == event_id
     if only:
@@ -814,11 +850,13 @@ async def budget_sections(ctx: OrgContext, event_id: int, only: str | None = Non
     for section in Section:
         if only and section.value != only:
             continue
-        lines = [_line_view(r) for r in rows if r["section"] == section.value]
+        groups = group_lines([_line_view(r) for r in rows if r["section"] == section.value])
+        lines = [line for group in groups for line in group["lines"]]
         sections.append(
             {
                 "key": section.value,
                 "label": SECTION_LABELS[section],
+                "groups": groups,
                 "lines": lines,
                 "total": sum(r["planned_amount"] for r in lines),
             }

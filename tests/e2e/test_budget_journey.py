@@ -26,9 +26,10 @@ async def _add_line(page, section, category, name, unit_price, quantity, amount)
     await page.fill(prefix + "unit_price", unit_price)
     await page.fill(prefix + "quantity", quantity)
     await page.fill(prefix + "planned_amount", amount)
-    count = await page.locator(f"#lines-{section} tr").count()
+    rows = page.locator(f"#lines-{section} tr[id^=line-]")
+    count = await rows.count()
     await page.click(f"#add-{section} button[type=submit]")
-    await expect(page.locator(f"#lines-{section} tr")).to_have_count(count + 1)
+    await expect(rows).to_have_count(count + 1)
     # The fresh add form replaced the submitted one (out-of-band): empty again.
     await expect(page.locator(prefix + "name")).to_have_value("")
 
@@ -82,15 +83,17 @@ async def test_create_event_budget_inline_transactions_and_budget_vs_actual(page
     await expect(page.locator("#subtotal-expense")).to_have_text("425,000원")
     await expect(page.locator("#lines-income")).to_contain_text("10,000원 × 30")
 
-    # Reorder in place: 저녁 식사 moves above 강당 대관료.
-    await page.locator("#lines-expense tr", has_text="저녁 식사").locator("button[title='위로']").click()
-    await expect(page.locator("#lines-expense tr").first).to_contain_text("저녁 식사")
-    # Delete in place (after the confirmation): the row goes, the totals follow.
-    await _add_line(page, "expense", "기타", "지울 항목", "", "", "9,999")
+    # Lines are grouped by category; reorder within a group, in place.
+    await _add_line(page, "expense", "식비", "간식", "", "", "9,999")
     await expect(page.locator("#total-expense")).to_have_text("434,999원")
+    rows = page.locator("#lines-expense tr[id^=line-]")
+    await expect(rows.nth(2)).to_contain_text("간식")  # 대관: 강당 · 식비: 저녁 식사, 간식 · 인쇄: 현수막
+    await page.locator("#lines-expense tr", has_text="간식").locator("button[title='위로']").click()
+    await expect(rows.nth(1)).to_contain_text("간식")
+    # Delete in place (after the confirmation): the row goes, the totals follow.
     page.once("dialog", lambda dialog: dialog.accept())
-    await page.locator("#lines-expense tr", has_text="지울 항목").locator("button:has-text('삭제')").click()
-    await expect(page.locator("#lines-expense tr", has_text="지울 항목")).to_have_count(0)
+    await page.locator("#lines-expense tr", has_text="간식").locator("button:has-text('삭제')").click()
+    await expect(page.locator("#lines-expense tr", has_text="간식")).to_have_count(0)
     await expect(page.locator("#total-expense")).to_have_text("425,000원")
 
     # A wrong amount is refused in place, with the reason.
@@ -101,7 +104,7 @@ async def test_create_event_budget_inline_transactions_and_budget_vs_actual(page
     await expect(page.locator("#add-expense-planned_amount")).to_have_value("1.23456만")
 
     # Inline edit of one row: the row and the totals change in place.
-    row = page.locator("#lines-expense tr", has_text="현수막")
+    row = page.locator("#lines-expense tr[id^=line-]", has_text="현수막")
     await row.locator("a:has-text('수정')").click()
     editing = page.locator("#lines-expense tr.editing")
     await expect(editing).to_have_count(1)

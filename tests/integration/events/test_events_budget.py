@@ -58,7 +58,9 @@ async def test_htmx_add_returns_the_row_and_oob_totals(owner):
     assert line["planned_amount"] == 60_000 and line["position"] == 1
     html = response.text
     assert "<html" not in html
-    assert html.lstrip().startswith(f'<tr id="line-{line["id"]}"')
+    # The section comes back (the row joins its category group), totals out of band.
+    assert html.lstrip().startswith('<tbody id="lines-expense">')
+    assert f'<tr id="line-{line["id"]}"' in html and 'class="group-head"' in html and "식비" in html
     assert "60,000원" in html and "1,500원 × 20 × 2회" in html
     assert 'id="budget-totals" hx-swap-oob="true"' in html and 'id="total-expense">60,000원' in html
     assert 'id="subtotal-expense" hx-swap-oob="true">60,000원' in html
@@ -172,7 +174,9 @@ async def test_delete_line_oob_totals_and_transactions_become_unclassified(owner
     tx_id = await add_tx(c, owner["org"], owner["event"], budget_line=str(line_id))
     response = await post(c, url(owner, f"/budget/lines/{line_id}/delete"), htmx=True)
     assert response.status_code == 200
-    assert "<tr" not in response.text  # the row is removed (hx-swap="delete")
+    assert response.headers["hx-retarget"] == "#lines-expense"
+    assert response.text.lstrip().startswith('<tbody id="lines-expense">')
+    assert f'id="line-{line_id}"' not in response.text and "다과" in response.text
     assert 'id="total-expense">30,000원' in response.text and 'hx-swap-oob="true"' in response.text
     assert await BudgetLine.count().where(BudgetLine.id == line_id) == 0
     tx = await Transaction.select().where(Transaction.id == tx_id).first()
@@ -180,6 +184,54 @@ async def test_delete_line_oob_totals_and_transactions_become_unclassified(owner
     assert await AuditEntry.count().where(AuditEntry.action == "budget_line.delete") == 1
     plain = await post(c, url(owner, f"/budget/lines/{line_id + 1}/delete"))
     assert plain.status_code == 303 and plain.headers["location"] == url(owner, "/budget")
+
+
+async def test_lines_are_grouped_by_category_and_a_category_change_redraws_the_section(owner):
+    c = owner["client"]
+    a = await add_line(c, owner["org"], owner["event"], category="식비", name="점심", planned_amount="10,000")
+    await add_line(c, owner["org"], owner["event"], category="대관", name="강당", planned_amount="50,000")
+    await add_line(c, owner["org"], owner["event"], category="식비", name="저녁", planned_amount="20,000")
+    page = await c.get(url(owner, "/budget"))
+    body = page.text[page.text.index('<tbody id="lines-expense">') :]
+    order = re.findall(
+        r'scope="rowgroup">([^<]+)<span class="subtotal">([^<]+)<|class="line-name">([^<]+)<', body
+    )
+    flat = [x[0].strip() or x[2] for x in order][:5]
+    assert flat == ["식비", "점심", "저녁", "대관", "강당"]
+    assert "30,000원" in order[0][1]
+    # Same category: the row and its group's subtotal come back (OOB, in a <template>).
+    saved = await post(
+        c,
+        url(owner, f"/budget/lines/{a}"),
+        {
+            "category": "식비",
+            "previous_category": "식비",
+            "name": "점심",
+            "planned_amount": "15,000",
+            "version": "1",
+        },
+        htmx=True,
+    )
+    assert saved.text.lstrip().startswith(f'<tr id="line-{a}"')
+    assert re.search(
+        r'<template>\s*<tr id="group-expense-\w+" class="group-head" hx-swap-oob="true">', saved.text
+    )
+    assert "35,000원" in saved.text
+    # Another category: the whole section is redrawn in place of the row.
+    moved = await post(
+        c,
+        url(owner, f"/budget/lines/{a}"),
+        {
+            "category": "대관",
+            "previous_category": "식비",
+            "name": "점심",
+            "planned_amount": "15,000",
+            "version": "2",
+        },
+        htmx=True,
+    )
+    assert moved.headers["hx-retarget"] == "#lines-expense"
+    assert moved.text.lstrip().startswith('<tbody id="lines-expense">')
 
 
 async def test_reorder_rows(owner):
