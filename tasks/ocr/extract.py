@@ -218,7 +218,7 @@ def _label_re(words: list[str], fuzzy: bool = True) -> re.Pattern:
 
 
 LABELS: dict[str, list[str]] = {
-    "total_paid": ["결제금액", "결제 금액", "받을금액", "받은금액", "청구금액", "승인금액", "결제액", "총결제금액",
+    "total_paid": ["결제금액", "결제 금액", "받을금액", "청구금액", "승인금액", "결제액", "총결제금액",
                    "결제합계", "실결제금액", "판매금액합계", "거래금액", "공급대가총액", "공급대가 총액", "영수금액",
                    "합계금액(부가세포함)"],
     "total": ["합계금액", "총합계", "총 합계", "총금액", "총액", "합계", "합 계", "TOTAL", "판매합계", "판매총액",
@@ -708,12 +708,18 @@ def _below_text(rows: list[Row], ri: int, x0: float, x_stop: float | None) -> tu
     return "", None
 
 
+# amounts that are not the receipt's total although their labels look like one (cash given, change, points)
+NOT_LABEL = re.compile(r"받\s*은\s*(금\s*액|돈)|거\s*스\s*름|잔\s*(액|돈|여)|포\s*인\s*트|적\s*립")
+
+
 def find_labelled(rows: list[Row], key: str, parse, *, variants: bool = True, below: bool = True,
                   exclude_after: str | None = None, exclude_before: str | None = None) -> list[Cand]:
     cands: list[Cand] = []
     for ri, text, m, vi in _label_hits(rows, key, variants):
         after = text[m.end():]
-        if exclude_after and re.match(exclude_after, after.lstrip()):
+        if NOT_LABEL.match(text, m.start()):
+            continue
+        if exclude_after and (re.match(exclude_after, after.lstrip()) or re.match(exclude_after, compact(after))):
             continue
         if exclude_before and re.search(exclude_before, text[: m.start()].rstrip()[-6:]):
             continue
@@ -1173,17 +1179,19 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
                 _set(rf.supply_amount, Cand(s_val, s_seg.conf * 0.7, s_seg.box, s_row, False))
             if rf.vat.value is None:
                 _set(rf.vat, Cand(v_val, v_seg.conf * 0.7, v_seg.box, v_row, False))
+    counts: dict[int, int] = {}
+    for v, _ri, _s in allam:
+        counts[v] = counts.get(v, 0) + 1
     if total is None:
         pay = [c for c in lab("total_pay_line", exclude_after=r"(번호|사|종류|No|NO|승인번호|영수증|문의|소득|지출)")
                if c.value >= 100]
+        # a payment line ("신용카드 15,500") is the total when the amount is printed elsewhere too
+        pay = [c for c in pay if counts.get(c.value, 0) >= 2] or ([] if any(k >= 2 for k in counts.values()) else pay)
         if pay:
             total = max(pay, key=lambda c: c.conf)
     if total is None and allam:
         # the largest amount that appears at least twice (합계 and the card payment), else the largest
         # in the lower two thirds of the receipt
-        counts: dict[int, int] = {}
-        for v, _ri, _s in allam:
-            counts[v] = counts.get(v, 0) + 1
         twice = [v for v, k in counts.items() if k >= 2]
         biggest = max(v for v, _ri, _s in allam if _ri >= n // 3) if any(r >= n // 3 for _v, r, _s in allam) else 0
         if twice and max(twice) * 2 >= biggest:
