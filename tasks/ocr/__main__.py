@@ -20,41 +20,53 @@ def main(argv: list[str] | None = None) -> int:
     config = OcrConfig.from_env()
     ap = argparse.ArgumentParser(prog="python -m tasks.ocr", description="영수증 OCR: 파일마다 JSON 한 줄")
     ap.add_argument("files", nargs="*", type=Path)
-    ap.add_argument("--engine", help=f"OCR engine (available: {', '.join(available_engines(config))}; "
-                                     f"default: {config.engine or config.default_engine()})")
+    ap.add_argument(
+        "--engine",
+        help=f"OCR engine (available: {', '.join(available_engines(config))}; "
+        f"default: {config.engine or config.default_engine()})",
+    )
     ap.add_argument("--lines", action="store_true", help="also print the OCR lines (text, box, confidence)")
     ap.add_argument("--detail", action="store_true", help="fields with confidence and box")
     ap.add_argument("--list-engines", action="store_true", help="print the available engines and exit")
     ap.add_argument("--pretty", action="store_true", help="indented JSON")
     args = ap.parse_args(argv)
     if args.list_engines:
-        print(json.dumps({"available": available_engines(config),
-                          "default": config.engine or config.default_engine()}))
+        print(
+            json.dumps(
+                {"available": available_engines(config), "default": config.engine or config.default_engine()}
+            )
+        )
         return 0
     if not args.files:
         ap.error("at least one FILE is needed")
     engine = args.engine or config.engine or config.default_engine()
     if engine not in available_engines(config):
-        print(f"engine {engine!r} is not available; available: {', '.join(available_engines(config))}",
-              file=sys.stderr)
+        print(
+            f"engine {engine!r} is not available; available: {', '.join(available_engines(config))}",
+            file=sys.stderr,
+        )
         return 2
     rc = 0
     for path in args.files:
         t0 = time.perf_counter()
-        base = {"file": str(path)}
+        base: dict[str, object] = {"file": str(path)}
         try:
             data = path.read_bytes()
             pages = load_pages(data, max_pixels=config.max_pixels, max_pages=config.max_pages)
         except (OSError, UnreadableFile) as exc:
             msg = exc.message_ko if isinstance(exc, UnreadableFile) else f"파일을 열 수 없습니다: {exc}"
-            print(json.dumps({**base, "error": msg, "seconds": round(time.perf_counter() - t0, 3)},
-                             ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    {**base, "error": msg, "seconds": round(time.perf_counter() - t0, 3)}, ensure_ascii=False
+                ),
+                flush=True,
+            )
             rc = 1
             continue
         for i, page in enumerate(pages, start=1):
             t_page = time.perf_counter()
             res = read_receipt(page, engine, config)
-            out = {**base}
+            out: dict[str, object] = {**base}
             if len(pages) > 1 or data[:1024].find(b"%PDF-") >= 0:
                 out["page"] = i
             out["engine"] = res.engine

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -62,6 +63,7 @@ def _sort_lines(lines: list[OcrLine]) -> list[OcrLine]:
 
 # --------------------------------------------------------------------------- rapidocr
 
+
 class RapidBackend:
     """rapidocr-onnxruntime's PP-OCR detection, direction classifier and recogniser."""
 
@@ -106,7 +108,9 @@ class RapidBackend:
         return [(str(r[0]), float(r[1])) for r in res]
 
 
-def _detect_and_crop(backend: RapidBackend, image: Image.Image) -> tuple[list[np.ndarray], list[np.ndarray], float]:
+def _detect_and_crop(
+    backend: RapidBackend, image: Image.Image
+) -> tuple[list[np.ndarray], list[np.ndarray], float]:
     bgr = pp.to_bgr(image)
     small, back = pp.fit_side(bgr, backend.max_side)
     boxes = backend.detect(small)
@@ -135,6 +139,7 @@ class RapidOcrEngine:
 
 # --------------------------------------------------------------------------- tesseract
 
+
 def tesseract_ok(cmd: str = "tesseract") -> bool:
     exe = shutil.which(cmd)
     if not exe:
@@ -147,9 +152,10 @@ def tesseract_ok(cmd: str = "tesseract") -> bool:
     return "kor" in langs and "eng" in langs
 
 
-def run_tesseract(gray: np.ndarray, *, psm: int = 6, cmd: str = "tesseract", timeout: float = 60.0,
-                  lang: str = "kor+eng") -> list[dict]:
-    """Words from the Tesseract CLI (TSV): dicts with block/par/line ids, left/top/width/height, conf, text."""
+def run_tesseract(
+    gray: np.ndarray, *, psm: int = 6, cmd: str = "tesseract", timeout: float = 60.0, lang: str = "kor+eng"
+) -> list[dict]:
+    """Words from the Tesseract CLI (TSV): dicts with line key, left/top/width/height, conf, text."""
     ok, png = cv2.imencode(".png", gray)
     if not ok:
         return []
@@ -157,7 +163,11 @@ def run_tesseract(gray: np.ndarray, *, psm: int = 6, cmd: str = "tesseract", tim
     env["OMP_THREAD_LIMIT"] = "1"  # same text, ~30% faster on 2 cores, and no fight with onnxruntime
     proc = subprocess.run(
         [cmd, "stdin", "stdout", "-l", lang, "--psm", str(psm), "--dpi", "300", "tsv"],
-        input=png.tobytes(), capture_output=True, timeout=timeout, env=env, check=False,
+        input=png.tobytes(),
+        capture_output=True,
+        timeout=timeout,
+        env=env,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"tesseract failed: {proc.stderr.decode('utf-8', 'replace')[-300:]}")
@@ -170,11 +180,17 @@ def run_tesseract(gray: np.ndarray, *, psm: int = 6, cmd: str = "tesseract", tim
         if not text:
             continue
         try:
-            words.append({
-                "key": (int(parts[2]), int(parts[3]), int(parts[4])),
-                "left": int(parts[6]), "top": int(parts[7]), "width": int(parts[8]), "height": int(parts[9]),
-                "conf": max(0.0, float(parts[10])) / 100.0, "text": text,
-            })
+            words.append(
+                {
+                    "key": (int(parts[2]), int(parts[3]), int(parts[4])),
+                    "left": int(parts[6]),
+                    "top": int(parts[7]),
+                    "width": int(parts[8]),
+                    "height": int(parts[9]),
+                    "conf": max(0.0, float(parts[10])) / 100.0,
+                    "text": text,
+                }
+            )
         except ValueError:
             continue
     return words
@@ -210,7 +226,12 @@ class TesseractEngine:
             y0 = min(w["top"] for w in ws)
             x1 = max(w["left"] + w["width"] for w in ws)
             y1 = max(w["top"] + w["height"] for w in ws)
-            box = [(x0 * back, y0 * back), (x1 * back, y0 * back), (x1 * back, y1 * back), (x0 * back, y1 * back)]
+            box = [
+                (x0 * back, y0 * back),
+                (x1 * back, y0 * back),
+                (x1 * back, y1 * back),
+                (x0 * back, y1 * back),
+            ]
             conf = sum(w["conf"] for w in ws) / len(ws)
             text = join_words(ws)
             if text.strip():
@@ -256,13 +277,15 @@ def respace(d: str, h: str) -> str:
     d keeps its own spaces; h's are added only inside runs where both readings agree."""
     import difflib
 
-    dchars, dspace = [], set()
+    dchars: list[str] = []
+    dspace: set[int] = set()
     for ch in d:
         if ch == " ":
             dspace.add(len(dchars))
         else:
             dchars.append(ch)
-    hn, spaces = [], set()
+    hn: list[str] = []
+    spaces: set[int] = set()
     for ch in h:
         if ch == " ":
             spaces.add(len(hn))
@@ -283,9 +306,14 @@ def respace(d: str, h: str) -> str:
             left = "".join(out)
             # between two digits only where it ends a time, a date or a thousands group ("18:30:14 3022..",
             # "2,500 2"), never inside an ID ("02-3408-1 234")
-            if i in dspace or not (ch.isdigit() and left[-1:].isdigit()) or re.search(
-                    r"(\d{1,2}:\d{2}(:\d{2})?|[,.]\d{3}|\d{6,}|\d{2,4}[-./]\d{1,2}[-./]\d{1,2})$", left) \
-                    or re.match(r"\d{6,}", dn[i:]):
+            if (
+                i in dspace
+                or not (ch.isdigit() and left[-1:].isdigit())
+                or re.search(
+                    r"(\d{1,2}:\d{2}(:\d{2})?|[,.]\d{3}|\d{6,}|\d{2,4}[-./]\d{1,2}[-./]\d{1,2})$", left
+                )
+                or re.match(r"\d{6,}", dn[i:])
+            ):
                 out.append(" ")
         out.append(ch)
     return "".join(out)
@@ -356,8 +384,11 @@ class CombinedEngine(_CropEngine):
     name = "combined"
 
     def second_reader(self, crops):
-        return tesseract_lines(crops, cmd=shutil.which(self.config.tesseract_cmd) or self.config.tesseract_cmd,
-                               timeout=self.config.tesseract_timeout)
+        return tesseract_lines(
+            crops,
+            cmd=shutil.which(self.config.tesseract_cmd) or self.config.tesseract_cmd,
+            timeout=self.config.tesseract_timeout,
+        )
 
 
 class KoreanEngine(_CropEngine):
@@ -369,14 +400,16 @@ class KoreanEngine(_CropEngine):
         super().__init__(config, cross_check=cross_check)
         from .recognizer import KoreanRecognizer
 
-        self.recognizer = KoreanRecognizer(config.korean_model_path, config.korean_charset_path,
-                                           max(1, config.threads))
+        self.recognizer = KoreanRecognizer(
+            config.korean_model_path, config.korean_charset_path, max(1, config.threads)
+        )
 
     def second_reader(self, crops):
         return [(str(t), float(c)) for t, c in self.recognizer.recognize(crops)]
 
 
 # --------------------------------------------------------------------------- registry
+
 
 @functools.lru_cache(maxsize=4)
 def _rapid_backend(config: OcrConfig) -> RapidBackend:
@@ -405,7 +438,7 @@ def _availability(config: OcrConfig) -> tuple[str, ...]:
     if rapid and config.korean_model_available():
         try:
             from . import recognizer  # noqa: F401
-        except Exception:  # noqa: BLE001 - a broken recogniser module must not break the others
+        except Exception:
             log.warning("korean model present but tasks.ocr.recognizer cannot be imported", exc_info=True)
         else:
             names.append("korean")
@@ -433,11 +466,14 @@ def get_engine(name: str | None = None, config: OcrConfig | None = None) -> OcrE
     if name not in _FACTORIES:
         raise ValueError(f"unknown OCR engine {name!r}; known: {', '.join(_FACTORIES)}")
     if name not in _availability(config):
-        raise ValueError(f"OCR engine {name!r} is not available here; available: {', '.join(_availability(config))}")
+        raise ValueError(
+            f"OCR engine {name!r} is not available here; available: {', '.join(_availability(config))}"
+        )
     key = (name, config)
     with _lock:
         eng = _instances.get(key)
         if eng is None:
-            eng = _FACTORIES[name](config)
+            factory: Callable[[OcrConfig], OcrEngine] = _FACTORIES[name]  # type: ignore[assignment]
+            eng = factory(config)
             _instances[key] = eng
     return eng

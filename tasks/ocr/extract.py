@@ -2,9 +2,9 @@
 
 Designed for real receipts, not for one generator: every field is looked for (1) after its label in the
 same row, (2) in the row below, under the label, and (3) without a label, by its shape (a checksum-valid
-사업자등록번호, a valid date, a bracketed 8-digit 승인번호, a 공급가액 + 부가세 = 합계 triple, ...). Readings of
-the same box by several engines (`OcrLine.alts`) all give candidates; validation (checksum, calendar)
-chooses between them. Rows are built from the box geometry after removing the page's skew.
+사업자등록번호, a valid date, a bracketed 8-digit 승인번호, a 공급가액 + 부가세 = 합계 triple, ...).
+Readings of the same box by several engines (`OcrLine.alts`) all give candidates; validation
+(checksum, calendar) chooses between them. Rows are built from the box geometry after removing the page's skew.
 """
 
 from __future__ import annotations
@@ -47,7 +47,12 @@ class Item:
     box: Box | None = None
 
     def as_flat_dict(self) -> dict:
-        return {"name": self.name, "quantity": self.quantity, "unit_price": self.unit_price, "amount": self.amount}
+        return {
+            "name": self.name,
+            "quantity": self.quantity,
+            "unit_price": self.unit_price,
+            "amount": self.amount,
+        }
 
     def as_dict(self) -> dict:
         d = self.as_flat_dict()
@@ -57,14 +62,44 @@ class Item:
 
 
 FIELD_NAMES = (
-    "store_name", "branch", "biz_no", "representative", "phone", "address", "datetime", "total",
-    "supply_amount", "vat", "service_charge", "discount", "card_company", "card_number", "installment",
-    "approval_no", "evidence_type",
+    "store_name",
+    "branch",
+    "biz_no",
+    "representative",
+    "phone",
+    "address",
+    "datetime",
+    "total",
+    "supply_amount",
+    "vat",
+    "service_charge",
+    "discount",
+    "card_company",
+    "card_number",
+    "installment",
+    "approval_no",
+    "evidence_type",
 )
 FLAT_KEYS = (
-    "store_name", "branch", "biz_no", "representative", "phone", "address", "datetime", "total",
-    "supply_amount", "vat", "service_charge", "discount", "card_company", "card_number", "installment",
-    "approval_no", "items", "evidence_type", "warnings",
+    "store_name",
+    "branch",
+    "biz_no",
+    "representative",
+    "phone",
+    "address",
+    "datetime",
+    "total",
+    "supply_amount",
+    "vat",
+    "service_charge",
+    "discount",
+    "card_company",
+    "card_number",
+    "installment",
+    "approval_no",
+    "items",
+    "evidence_type",
+    "warnings",
 )
 
 
@@ -132,7 +167,7 @@ def won(n: int) -> str:
         from babel.numbers import format_decimal
 
         return f"{format_decimal(n, locale='ko_KR')}원"
-    except Exception:  # noqa: BLE001 - formatting must never break extraction
+    except Exception:
         return f"{n:,}원"
 
 
@@ -140,8 +175,20 @@ def won(n: int) -> str:
 
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ー一"), "-") | dict.fromkeys(map(ord, "×✕✱∗⁎"), "*")
 # letters that OCR puts where digits are, inside a run that is otherwise digits
-_DIGIT_LIKE = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1",
-               "!": "1", "Z": "2", "S": "5", "B": "8"}
+_DIGIT_LIKE = {
+    "O": "0",
+    "o": "0",
+    "D": "0",
+    "Q": "0",
+    "l": "1",
+    "I": "1",
+    "|": "1",
+    "i": "1",
+    "!": "1",
+    "Z": "2",
+    "S": "5",
+    "B": "8",
+}
 # a run of digits and digit-like letters, not part of a word ("TEL02" keeps its L)
 _RUN = re.compile(r"(?<![A-Za-z])[0-9OoDQlI|i!ZSB][0-9OoDQlI|i!ZSB,.\-:/*]*(?![A-Za-z])")
 
@@ -218,43 +265,150 @@ def _label_re(words: list[str], fuzzy: bool = True) -> re.Pattern:
 
 
 LABELS: dict[str, list[str]] = {
-    "total_paid": ["결제금액", "결제 금액", "받을금액", "청구금액", "승인금액", "결제액", "총결제금액",
-                   "결제합계", "실결제금액", "판매금액합계", "거래금액", "공급대가총액", "공급대가 총액", "영수금액",
-                   "합계금액(부가세포함)"],
-    "total": ["합계금액", "총합계", "총 합계", "총금액", "총액", "합계", "합 계", "TOTAL", "판매합계", "판매총액",
-              "매출합계", "총구매액", "구매금액", "금액합계", "계"],
+    "total_paid": [
+        "결제금액",
+        "결제 금액",
+        "받을금액",
+        "청구금액",
+        "승인금액",
+        "결제액",
+        "총결제금액",
+        "결제합계",
+        "실결제금액",
+        "판매금액합계",
+        "거래금액",
+        "공급대가총액",
+        "공급대가 총액",
+        "영수금액",
+        "합계금액(부가세포함)",
+    ],
+    "total": [
+        "합계금액",
+        "총합계",
+        "총 합계",
+        "총금액",
+        "총액",
+        "합계",
+        "합 계",
+        "TOTAL",
+        "판매합계",
+        "판매총액",
+        "매출합계",
+        "총구매액",
+        "구매금액",
+        "금액합계",
+        "계",
+    ],
     "total_pay_line": ["신용카드", "카드결제", "현금결제", "신용승인", "현금", "카드", "공급대가"],
-    "supply_amount": ["공급가액", "공급가", "공급금액", "과세물품가액", "과세물품", "과세금액", "과세가액",
-                      "과세매출", "과세공급가액", "물품가액"],
+    "supply_amount": [
+        "공급가액",
+        "공급가",
+        "공급금액",
+        "과세물품가액",
+        "과세물품",
+        "과세금액",
+        "과세가액",
+        "과세매출",
+        "과세공급가액",
+        "물품가액",
+    ],
     "vat": ["부가가치세", "부가세액", "부가세", "부 가 세", "세액", "VAT", "V.A.T", "부가서"],
     "service_charge": ["봉사료"],
     "taxfree": ["면세물품가액", "면세물품", "면세금액", "면세가액", "면세"],
     "discount": ["할인금액", "할인액", "할인", "에누리", "쿠폰할인", "즉시할인"],
-    "biz_no": ["사업자등록번호", "사업자번호", "사업자 번호", "사업자NO", "사업자No", "사업자", "등록번호",
-               "BIZNO", "Biz No"],
+    "biz_no": [
+        "사업자등록번호",
+        "사업자번호",
+        "사업자 번호",
+        "사업자NO",
+        "사업자No",
+        "사업자",
+        "등록번호",
+        "BIZNO",
+        "Biz No",
+    ],
     "representative": ["대표자명", "대표자", "대표", "성명", "CEO"],
     "phone": ["전화번호", "대표전화", "전화", "TEL", "Tel", "연락처", "☎", "T."],
     "address": ["사업장소재지", "사업장주소", "소재지", "주소", "ADDR"],
-    "datetime": ["거래일시", "거래일자", "거래일", "승인일시", "승인일자", "판매일시", "판매일자", "판매일",
-                 "매출일시", "매출일자", "매출일", "결제일시", "결제일자", "발행일시", "발행일자", "발행일",
-                 "작성일자", "작성일", "작성년월일", "작성 년월일", "일시", "일자", "날짜", "DATE"],
+    "datetime": [
+        "거래일시",
+        "거래일자",
+        "거래일",
+        "승인일시",
+        "승인일자",
+        "판매일시",
+        "판매일자",
+        "판매일",
+        "매출일시",
+        "매출일자",
+        "매출일",
+        "결제일시",
+        "결제일자",
+        "발행일시",
+        "발행일자",
+        "발행일",
+        "작성일자",
+        "작성일",
+        "작성년월일",
+        "작성 년월일",
+        "일시",
+        "일자",
+        "날짜",
+        "DATE",
+    ],
     "card_company": ["카드종류", "카드사명", "카드사", "카드명", "매입사", "발급사", "카드구분"],
     "card_number": ["카드번호", "카드NO", "CARD NO", "카드 No"],
     "installment": ["할부개월", "할부기간", "할부"],
     "approval_no": ["승인번호", "승인 번호", "승인NO", "승인No", "승인 No", "승인#", "APPROVAL", "AUTH"],
-    "store_name": ["가맹점명", "가맹점", "상호명", "상호", "상 호", "매장명", "판매처", "업체명", "점포명",
-                   "판매자상호", "공급자상호"],
+    "store_name": [
+        "가맹점명",
+        "가맹점",
+        "상호명",
+        "상호",
+        "상 호",
+        "매장명",
+        "판매처",
+        "업체명",
+        "점포명",
+        "판매자상호",
+        "공급자상호",
+    ],
     "branch": ["지점명", "지점"],
     "items_header": ["상품명", "품명", "품목", "메뉴", "상품", "내역", "품 명"],
     "items_header_num": ["단가", "수량", "금액", "수 량", "단 가", "금 액"],
-    "stop_items": ["합계", "소계", "총액", "결제", "과세", "면세", "부가세", "공급가", "받을", "할인", "봉사료",
-                   "총 합계", "합 계", "판매총액", "청구", "카드", "현금"],
+    "stop_items": [
+        "합계",
+        "소계",
+        "총액",
+        "결제",
+        "과세",
+        "면세",
+        "부가세",
+        "공급가",
+        "받을",
+        "할인",
+        "봉사료",
+        "총 합계",
+        "합 계",
+        "판매총액",
+        "청구",
+        "카드",
+        "현금",
+    ],
 }
 LRE = {k: _label_re(v) for k, v in LABELS.items()}
 _NOT_CUT = {"일시", "일자", "날짜", "DATE", "계", "세액", "대표", "카드"}
-ANY_LABEL = _label_re(sorted({w for k, ws in LABELS.items() if k not in (
-    "items_header", "items_header_num", "stop_items", "total_pay_line") for w in ws
-    if len(compact(w)) >= 2 and w not in _NOT_CUT}))
+ANY_LABEL = _label_re(
+    sorted(
+        {
+            w
+            for k, ws in LABELS.items()
+            if k not in ("items_header", "items_header_num", "stop_items", "total_pay_line")
+            for w in ws
+            if len(compact(w)) >= 2 and w not in _NOT_CUT
+        }
+    )
+)
 
 CARD_COMPANIES = [
     ("국민", ["KB국민", "국민", "KB", "케이비"]),
@@ -322,8 +476,10 @@ BIZ_RE = re.compile(r"(?<!\d)(\d{3})\s?[-.\s]?\s?(\d{2})\s?[-.\s]?\s?(\d{5})(?!\
 
 
 def parse_biz_all(text: str) -> list[tuple[str, bool, int]]:
-    return [(f"{m.group(1)}-{m.group(2)}-{m.group(3)}", biz_no_valid("".join(m.groups())), m.start())
-            for m in BIZ_RE.finditer(text)]
+    return [
+        (f"{m.group(1)}-{m.group(2)}-{m.group(3)}", biz_no_valid("".join(m.groups())), m.start())
+        for m in BIZ_RE.finditer(text)
+    ]
 
 
 DATE_RE = re.compile(
@@ -390,7 +546,7 @@ def parse_dates(text: str, allow_compact: bool = False) -> list[DateHit]:
             continue
         if len(m.group(1)) == 2 and not re.search(r"[./년-]", m.group(0)):
             continue
-        t = parse_time(text[m.end(): m.end() + 24])
+        t = parse_time(text[m.end() : m.end() + 24])
         tm = (t[0], t[1], t[2]) if t and t[3] <= 4 else None
         hits.append(DateHit(d, tm, m.start(), fixed))
     if allow_compact or not hits:
@@ -398,7 +554,7 @@ def parse_dates(text: str, allow_compact: bool = False) -> list[DateHit]:
             d = _valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             if d is None:
                 continue
-            t = parse_time(text[m.end(): m.end() + 24])
+            t = parse_time(text[m.end() : m.end() + 24])
             tm = (t[0], t[1], t[2]) if t and t[3] <= 4 else None
             if allow_compact or tm:
                 hits.append(DateHit(d, tm, m.start()))
@@ -435,7 +591,7 @@ def parse_card(text: str) -> tuple[str, int] | None:
         raw = [re.sub(r"[#%xX]", "*", g) for g in (g1, g2, g3, g4)]
         n = sum(len(g) for g in raw)
         digits = sum(c.isdigit() for c in "".join(raw))
-        if digits < 4 or not raw[0][:1].isdigit() and raw[0] != "****":
+        if digits < 4 or (not raw[0][:1].isdigit() and raw[0] != "****"):
             continue
         if not (14 <= n <= 20 or (sep and n >= 10 and "*" in raw[1] + raw[2])):
             continue
@@ -449,7 +605,7 @@ def parse_card(text: str) -> tuple[str, int] | None:
             # printed in groups: the standard 4-4-4-4 (the blur merges or splits mask characters)
             fixed = []
             for g in raw[1:3]:
-                head = re.match(r"\d*", g).group(0)[:4]
+                head = re.sub(r"\D.*$", "", g)[:4]
                 fixed.append((head + "****")[:4])
             out = sep.join([raw[0], *fixed, raw[3]])
         else:
@@ -559,7 +715,8 @@ class Row:
 
     def build(self) -> Row:
         self.segs.sort(key=lambda s: s.x0)
-        parts, pos = [], 0
+        parts: list[str] = []
+        pos = 0
         self.offsets = []
         for s in self.segs:
             if parts:
@@ -584,7 +741,7 @@ class Row:
         return hs[len(hs) // 2]
 
     def seg_at(self, pos: int) -> Seg:
-        for a, b, s in self.offsets:
+        for _a, b, s in self.offsets:
             if pos <= b:
                 return s
         return self.offsets[-1][2]
@@ -623,7 +780,9 @@ def build_rows(lines: list[OcrLine]) -> list[Row]:
         pts = [_rotate(p, ang) for p in ln.box]
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         readings = [normalize(ln.text)] + [normalize(a) for a in ln.alts if a and a.strip()]
-        segs.append(Seg(i, readings[0], readings, ln.box, float(ln.confidence), min(xs), min(ys), max(xs), max(ys)))
+        segs.append(
+            Seg(i, readings[0], readings, ln.box, float(ln.confidence), min(xs), min(ys), max(xs), max(ys))
+        )
     segs.sort(key=lambda s: s.cy)
     rows: list[Row] = []
     for s in segs:
@@ -692,7 +851,7 @@ def _below_text(rows: list[Row], ri: int, x0: float, x_stop: float | None) -> tu
         if nxt.y0 - row.y1 > 2.5 * max(row.h, nxt.h):
             break
         toks = []
-        for a, b, s in nxt.offsets:
+        for _a, _b, s in nxt.offsets:
             for tm in re.finditer(r"\S+", s.text):
                 tx0 = s.x0 + (s.x1 - s.x0) * tm.start() / max(1, len(s.text))
                 tx1 = s.x0 + (s.x1 - s.x0) * tm.end() / max(1, len(s.text))
@@ -712,14 +871,24 @@ def _below_text(rows: list[Row], ri: int, x0: float, x_stop: float | None) -> tu
 NOT_LABEL = re.compile(r"받\s*은\s*(금\s*액|돈)|거\s*스\s*름|잔\s*(액|돈|여)|포\s*인\s*트|적\s*립")
 
 
-def find_labelled(rows: list[Row], key: str, parse, *, variants: bool = True, below: bool = True,
-                  exclude_after: str | None = None, exclude_before: str | None = None) -> list[Cand]:
+def find_labelled(
+    rows: list[Row],
+    key: str,
+    parse,
+    *,
+    variants: bool = True,
+    below: bool = True,
+    exclude_after: str | None = None,
+    exclude_before: str | None = None,
+) -> list[Cand]:
     cands: list[Cand] = []
     for ri, text, m, vi in _label_hits(rows, key, variants):
-        after = text[m.end():]
+        after = text[m.end() :]
         if NOT_LABEL.match(text, m.start()):
             continue
-        if exclude_after and (re.match(exclude_after, after.lstrip()) or re.match(exclude_after, compact(after))):
+        if exclude_after and (
+            re.match(exclude_after, after.lstrip()) or re.match(exclude_after, compact(after))
+        ):
             continue
         if exclude_before and re.search(exclude_before, text[: m.start()].rstrip()[-6:]):
             continue
@@ -729,7 +898,11 @@ def find_labelled(rows: list[Row], key: str, parse, *, variants: bool = True, be
         got = parse(rest) if rest.strip() else None
         if got is not None:
             val, pos = got
-            seg = row.seg_at(m.end() + pos + 1) if vi == 0 else row.seg_at(min(len(row.text), m.end() + pos + 1))
+            seg = (
+                row.seg_at(m.end() + pos + 1)
+                if vi == 0
+                else row.seg_at(min(len(row.text), m.end() + pos + 1))
+            )
             cands.append(Cand(val, seg.conf * pen, seg.box, ri, True))
             continue
         if not below:
@@ -737,7 +910,9 @@ def find_labelled(rows: list[Row], key: str, parse, *, variants: bool = True, be
         # the value under the label (column layouts, or a label alone on its line)
         lx0 = row.x_at(m.start()) if vi == 0 else row.segs[0].x0
         nxt_label = ANY_LABEL.search(text, m.end())
-        x_stop = row.x_at(nxt_label.start()) if (nxt_label and vi == 0 and nxt_label.start() > m.end()) else None
+        x_stop = (
+            row.x_at(nxt_label.start()) if (nxt_label and vi == 0 and nxt_label.start() > m.end()) else None
+        )
         btext, brow = _below_text(rows, ri, lx0, x_stop)
         if btext and brow is not None and not ANY_LABEL.match(btext):
             got = parse(btext)
@@ -747,11 +922,14 @@ def find_labelled(rows: list[Row], key: str, parse, *, variants: bool = True, be
                 lead = btext[:pos]
                 if ANY_LABEL.search(lead) or len(HANGUL.findall(lead)) >= 2:
                     continue
-                cands.append(Cand(val, brow.segs[0].conf * 0.85 * pen, brow.segs[0].box, rows.index(brow), True))
+                cands.append(
+                    Cand(val, brow.segs[0].conf * 0.85 * pen, brow.segs[0].box, rows.index(brow), True)
+                )
     return cands
 
 
 # parse adapters: text → (value, position) | None
+
 
 def _p_amount(text: str):
     t = re.sub(r"^[\s:;.)\]=\-]*(?:[W₩\\￦]\s?)?", "", text)
@@ -769,12 +947,12 @@ def _p_amount(text: str):
     if a is None:
         return None
     # skip what is plainly not an amount: a percentage, a count in front of a bigger amount
-    if t[a[2]: a[2] + 1] == "%":
-        rest = t[a[2] + 1:]
+    if t[a[2] : a[2] + 1] == "%":
+        rest = t[a[2] + 1 :]
         b = parse_amount(rest)
         return (b[0], lead + a[2] + 1 + b[1]) if b else None
     if a[0] < 10:
-        b = parse_amount(t[a[2]:])
+        b = parse_amount(t[a[2] :])
         if b and b[0] >= 10:
             return b[0], lead + a[2] + b[1]
     return a[0], lead + a[1]
@@ -860,12 +1038,12 @@ def _all_readings(rows: list[Row]):
 
 def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
     rf = ReceiptFields()
+    m: re.Match[str] | None
     rows = build_rows(lines)
     if not rows:
         rf.warnings.append("글자를 찾지 못했습니다 (영수증 사진인지 확인해 주세요)")
         return rf
     n = len(rows)
-    all_text = "\n".join(r.text for r in rows)
     all_compact = compact("\n".join(t for _, _, t in _all_readings(rows)))
 
     used_numbers: set[str] = set()
@@ -884,7 +1062,9 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
             if not re.match(r"\d{3}\s?[-.\s]\s?\d{2}\s?[-.\s]", text[pos:]):
                 continue  # ten digits in a row (an approval or card number) pass the checksum 1 time in 10
             seg = row.seg_at(pos) if text == row.text else row.segs[0]
-            biz_cands.append((Cand(num, seg.conf * (0.9 if ok else 0.4), seg.box, ri, False, 1 if ok else -1), ok))
+            biz_cands.append(
+                (Cand(num, seg.conf * (0.9 if ok else 0.4), seg.box, ri, False, 1 if ok else -1), ok)
+            )
     biz_valid = [c for c, ok in biz_cands if ok]
     if biz_valid:
         # the merchant's number comes first on a receipt; a card company's (on some slips) later
@@ -904,16 +1084,18 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         c.prio = 2
         date_cands.append(c)
     for ri, row, text in _all_readings(rows):
-        for h in parse_dates(text):
-            seg = row.seg_at(h.pos) if text == row.text else row.segs[0]
-            date_cands.append(Cand(h, seg.conf * 0.85, seg.box, ri, False, 1))
+        for hit in parse_dates(text):
+            seg = row.seg_at(hit.pos) if text == row.text else row.segs[0]
+            date_cands.append(Cand(hit, seg.conf * 0.85, seg.box, ri, False, 1))
     today = dt.date.today()
     for c in date_cands:
         h: DateHit = c.value
         if h.time is None:
             # the time may sit right after, or on the next row
             row = rows[c.row]
-            t = parse_time(row.text[h.pos:]) or (parse_time(rows[c.row + 1].text[:12]) if c.row + 1 < n else None)
+            t = parse_time(row.text[h.pos :]) or (
+                parse_time(rows[c.row + 1].text[:12]) if c.row + 1 < n else None
+            )
             if t:
                 h.time = (t[0], t[1], t[2])
         if h.time:
@@ -926,8 +1108,14 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
             c.prio -= 2
     if date_cands:
         # prefer labelled dates with a time (with seconds over without); among equals, the earliest
-        best = max(date_cands, key=lambda c: (c.prio + (0.5 if c.value.time and c.value.time[2] is not None else 0),
-                                              -c.row, c.conf))
+        best = max(
+            date_cands,
+            key=lambda c: (
+                c.prio + (0.5 if c.value.time and c.value.time[2] is not None else 0),
+                -c.row,
+                c.conf,
+            ),
+        )
         rf.datetime.value = best.value.iso()
         rf.datetime.confidence = best.conf
         rf.datetime.box = best.box
@@ -939,19 +1127,33 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         for ri, row, text in _all_readings(rows):
             for m in re.finditer(r"[\[(]\s*(\d{8,9})\s*[\])]|(?<![\d\-*/.,])(\d{8,9})(?![\d\-*/.:,])", text):
                 num = m.group(1) or m.group(2)
-                if num in used_numbers or parse_dates(num, allow_compact=True) and not m.group(1):
+                if num in used_numbers or (parse_dates(num, allow_compact=True) and not m.group(1)):
                     continue
-                if re.match(r"0\d{1,2}\d{7,8}$", num) and not m.group(1) and num.startswith(("01", "02", "03", "05", "06")):
+                if (
+                    re.match(r"0\d{1,2}\d{7,8}$", num)
+                    and not m.group(1)
+                    and num.startswith(("01", "02", "03", "05", "06"))
+                ):
                     # looks like a phone number without dashes; accept only when bracketed
                     continue
                 seg = row.seg_at(m.start()) if text == row.text else row.segs[0]
                 # alone in its box, and every engine read the same number there
-                alone = any(any(re.fullmatch(r"\W*" + num + r"\W*", r_) for r_ in s_.readings)
-                            and all(num in compact(r_) for r_ in s_.readings) for s_ in row.segs)
-                appr.append(Cand(num, seg.conf * (0.8 if m.group(1) else 0.5), seg.box, ri, False,
-                                 2 if m.group(1) else (1 if alone else 0)))
-    c = _best(appr)
-    _set(rf.approval_no, c)
+                alone = any(
+                    any(re.fullmatch(r"\W*" + num + r"\W*", r_) for r_ in s_.readings)
+                    and all(num in compact(r_) for r_ in s_.readings)
+                    for s_ in row.segs
+                )
+                appr.append(
+                    Cand(
+                        num,
+                        seg.conf * (0.8 if m.group(1) else 0.5),
+                        seg.box,
+                        ri,
+                        False,
+                        2 if m.group(1) else (1 if alone else 0),
+                    )
+                )
+    _set(rf.approval_no, _best(appr))
 
     # ---- card number, company, installment
     _set(rf.card_number, _best(find_labelled(rows, "card_number", _p_card)))
@@ -972,7 +1174,11 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
                     break
     if cc is None and (rf.card_number.value or rf.approval_no.value):
         # compact slips print the company without a label, near the card number ("현대  일시불")
-        near = [r for r in range(n) if rf.card_number.value and rf.card_number.box in [s.box for s in rows[r].segs]]
+        near = [
+            r
+            for r in range(n)
+            if rf.card_number.value and rf.card_number.box in [s.box for s in rows[r].segs]
+        ]
         span = range(max(0, near[0] - 3), min(n, near[0] + 3)) if near else range(n)
         for ri in span:
             got = card_company_in(rows[ri].text)
@@ -983,9 +1189,9 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
     inst = _best(find_labelled(rows, "installment", _p_install, variants=False))
     if inst is None and (rf.card_number.value or rf.card_company.value):
         for ri, row in enumerate(rows):
-            m = re.search(r"일\s*시\s*불|(?<!\d)(\d{1,2})\s*개\s*월", row.text)
-            if m:
-                v = "일시불" if not m.group(1) or int(m.group(1)) == 0 else f"{int(m.group(1))}개월"
+            mi = re.search(r"일\s*시\s*불|(?<!\d)(\d{1,2})\s*개\s*월", row.text)
+            if mi:
+                v = "일시불" if not mi.group(1) or int(mi.group(1)) == 0 else f"{int(mi.group(1))}개월"
                 inst = Cand(v, row.segs[0].conf * 0.7, row.segs[0].box, ri, False)
                 break
     _set(rf.installment, inst)
@@ -1005,7 +1211,7 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         for ri, row in enumerate(rows):
             m = BIZ_RE.search(row.text)
             if m and format_biz_no("".join(m.groups())) == rf.biz_no.value:
-                after = row.text[m.end():]
+                after = row.text[m.end() :]
                 got = parse_representative(after) if re.match(r"\s*[가-힣]", after) else None
                 if got and not ANY_LABEL.match(after.strip()):
                     rep.append(Cand(got[0], row.segs[-1].conf * 0.6, row.segs[-1].box, ri, False))
@@ -1017,7 +1223,7 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
             joined = clean_name(row.text)
             m = ADDRESS_RE.search(joined)
             if m:
-                got = _p_address(_rest_after(joined, m.start()) if m.start() else joined[m.start():])
+                got = _p_address(_rest_after(joined, m.start()) if m.start() else joined[m.start() :])
                 if got:
                     addr.append(Cand(got[0], row.segs[0].conf * 0.7, row.segs[0].box, ri, False))
                     break
@@ -1027,9 +1233,13 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         if a.row + 1 < n:
             nxt = rows[a.row + 1].segs[0].text
             nxt = re.sub(r"\s+\d{6,}.*$", "", nxt)
-            if (not ANY_LABEL.search(nxt) and HANGUL.search(nxt) and len(nxt) < 30
-                    and re.search(r"\d+\s*층|\d+\s*호|번지|\(.{1,8}동\)|^\S+동\b|빌딩|타워|상가", nxt)
-                    and not parse_phone(nxt)):
+            if (
+                not ANY_LABEL.search(nxt)
+                and HANGUL.search(nxt)
+                and len(nxt) < 30
+                and re.search(r"\d+\s*층|\d+\s*호|번지|\(.{1,8}동\)|^\S+동\b|빌딩|타워|상가", nxt)
+                and not parse_phone(nxt)
+            ):
                 a.value = f"{a.value} {join_spaced_syllables(nxt).strip()}"
         _set(rf.address, a)
 
@@ -1113,7 +1323,9 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
 
     no_count = r"(수량|건수|개수|점수)"
     paid = lab("total_paid", exclude_after=no_count)
-    tot = lab("total", exclude_after=no_count, exclude_before=r"(공급|과세|면세|부가|세액|봉사|할인|소|수량)$")
+    tot = lab(
+        "total", exclude_after=no_count, exclude_before=r"(공급|과세|면세|부가|세액|봉사|할인|소|수량)$"
+    )
     tot = [c for c in tot if c.value >= 100]
     for c in paid:
         c.prio = 3
@@ -1121,9 +1333,15 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         c.prio = 2
     sup = [c for c in lab("supply_amount") if c.value > 0]
     taxfree = [c for c in find_labelled(rows, "taxfree", _p_amount) if c.value > 0]
-    vat = [c for c in lab("vat", exclude_before=r"(면|비)$",
-                          exclude_after=r"(법|범|벌|시행|.{0,16}제\s*\d+\s*조|.{0,16}규[칙정]|포함|별도)")
-           if c.value < 10_000_000]
+    vat = [
+        c
+        for c in lab(
+            "vat",
+            exclude_before=r"(면|비)$",
+            exclude_after=r"(법|범|벌|시행|.{0,16}제\s*\d+\s*조|.{0,16}규[칙정]|포함|별도)",
+        )
+        if c.value < 10_000_000
+    ]
     svc = lab("service_charge")
     dsc = lab("discount", exclude_after=r"(율|%|카드)")
     s_c, v_c = _best(sup), _best(vat)
@@ -1145,7 +1363,7 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         for s in row.segs:
             seen = set()
             for text in s.readings:
-                for v, a, _b in amounts_in(text):
+                for v, _a, _b in amounts_in(text):
                     if v not in seen and 100 <= v < 100_000_000:
                         seen.add(v)
                         allam.append((v, ri, s))
@@ -1156,7 +1374,7 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         # a payment line (결제금액) beats 합계 unless a discount explains the difference
         total = max(cands, key=lambda c: (c.prio, c.labelled, c.conf, c.row))
     # the 공급가액 + 부가세 = 합계 relation finds the three even without readable labels
-    vals = {}
+    vals: dict[int, tuple[int, Seg]] = {}
     for v, ri, s in allam:
         vals.setdefault(v, (ri, s))
     if not taxfree and (total is None or rf.supply_amount.value is None or rf.vat.value is None):
@@ -1183,17 +1401,26 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
     for v, _ri, _s in allam:
         counts[v] = counts.get(v, 0) + 1
     if total is None:
-        pay = [c for c in lab("total_pay_line", exclude_after=r"(번호|사|종류|No|NO|승인번호|영수증|문의|소득|지출)")
-               if c.value >= 100]
+        pay = [
+            c
+            for c in lab(
+                "total_pay_line", exclude_after=r"(번호|사|종류|No|NO|승인번호|영수증|문의|소득|지출)"
+            )
+            if c.value >= 100
+        ]
         # a payment line ("신용카드 15,500") is the total when the amount is printed elsewhere too
-        pay = [c for c in pay if counts.get(c.value, 0) >= 2] or ([] if any(k >= 2 for k in counts.values()) else pay)
+        pay = [c for c in pay if counts.get(c.value, 0) >= 2] or (
+            [] if any(k >= 2 for k in counts.values()) else pay
+        )
         if pay:
             total = max(pay, key=lambda c: c.conf)
     if total is None and allam:
         # the largest amount that appears at least twice (합계 and the card payment), else the largest
         # in the lower two thirds of the receipt
         twice = [v for v, k in counts.items() if k >= 2]
-        biggest = max(v for v, _ri, _s in allam if _ri >= n // 3) if any(r >= n // 3 for _v, r, _s in allam) else 0
+        biggest = (
+            max(v for v, _ri, _s in allam if _ri >= n // 3) if any(r >= n // 3 for _v, r, _s in allam) else 0
+        )
         if twice and max(twice) * 2 >= biggest:
             v = max(twice)
             ri, s = vals[v]
@@ -1204,16 +1431,25 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
                 v, ri, s = max(lower, key=lambda x: x[0])
                 total = Cand(v, s.conf * 0.4, s.box, ri, False)
     s_v = (rf.supply_amount.value or 0) + (rf.vat.value or 0) + (rf.service_charge.value or 0)
-    if (rf.supply_amount.value and rf.vat.value and s_v in vals
-            and (total is None or (total.value != s_v and total.prio < 3
-                                   and total.value != s_v - (rf.discount.value or 0)))):
+    if (
+        rf.supply_amount.value
+        and rf.vat.value
+        and s_v in vals
+        and (
+            total is None
+            or (total.value != s_v and total.prio < 3 and total.value != s_v - (rf.discount.value or 0))
+        )
+    ):
         ri, sg = vals[s_v]
         total = Cand(s_v, sg.conf * 0.8, sg.box, ri, False)
     if total is not None:
         _set(rf.total, total)
     # VAT is at most a tenth of the total (less with tax-free goods), and not a stray small number
-    if rf.total.value and rf.vat.value is not None and (
-            rf.vat.value > rf.total.value / 10 + 2 or 0 < rf.vat.value < rf.total.value / 200):
+    if (
+        rf.total.value
+        and rf.vat.value is not None
+        and (rf.vat.value > rf.total.value / 10 + 2 or 0 < rf.vat.value < rf.total.value / 200)
+    ):
         rf.vat = Field()
     # a VAT label read into the supply amount (or vice versa) is checked against the total
     if rf.total.value and rf.supply_amount.value and rf.vat.value is None:
@@ -1261,12 +1497,19 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
     items: list[Item] = []
     pending: tuple[str, int] | None = None  # a name alone on its row, numbers on the next (mart layout)
     pending_amt: tuple[str | None, int, int] | None = None  # a name with its amount, unit x qty below
-    unit_qty = re.compile(r"^\s*(\d{1,3}(?:[,.]\d{3})+|\d{2,7})\s*[x*«X×]\s*(\d{1,3})(?!\d)\s*"
-                          r"(?:(\d{1,3}(?:[,.]\d{3})+|\d{2,8})\s*원?)?\s*$")
+    unit_qty = re.compile(
+        r"^\s*(\d{1,3}(?:[,.]\d{3})+|\d{2,7})\s*[x*«X×]\s*(\d{1,3})(?!\d)\s*"
+        r"(?:(\d{1,3}(?:[,.]\d{3})+|\d{2,8})\s*원?)?\s*$"
+    )
     for ri in range(start, end):
         row = rows[ri]
         text = row.text
-        if LRE["stop_items"].match(compact(text)) or parse_biz_all(text) or parse_phone(text) or parse_dates(text):
+        if (
+            LRE["stop_items"].match(compact(text))
+            or parse_biz_all(text)
+            or parse_phone(text)
+            or parse_dates(text)
+        ):
             pending = None
             continue
         if parse_card(text) or LRE["approval_no"].search(text):
@@ -1276,8 +1519,16 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
             unit, qty = int(re.sub(r"\D", "", uq.group(1))), int(uq.group(2))
             # "name .... amount" on one row, "unit x qty" under it
             if pending_amt and pending_amt[1] == unit * qty:
-                items.append(Item(pending_amt[0], qty, unit, pending_amt[1], row.segs[-1].conf,
-                                  rows[pending_amt[2]].segs[0].box))
+                items.append(
+                    Item(
+                        pending_amt[0],
+                        qty,
+                        unit,
+                        pending_amt[1],
+                        row.segs[-1].conf,
+                        rows[pending_amt[2]].segs[0].box,
+                    )
+                )
                 pending_amt = None
                 pending = None
                 continue
@@ -1293,8 +1544,16 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
             name = clean_name(pending[0]) if pending else None
             if name and (HAN.search(name) and not HANGUL.search(name)):
                 name = None
-            items.append(Item(name or None, qty, unit, amount, row.segs[-1].conf,
-                              rows[pending[1]].segs[0].box if pending else row.segs[0].box))
+            items.append(
+                Item(
+                    name or None,
+                    qty,
+                    unit,
+                    amount,
+                    row.segs[-1].conf,
+                    rows[pending[1]].segs[0].box if pending else row.segs[0].box,
+                )
+            )
             pending = None
             continue
         m = re.search(r"(?:(?<=\s)|^)(-?\d{1,3}(?:[,.]\d{3})+|\d{3,7})\s*(?:원)?\s*$", text)
@@ -1310,13 +1569,19 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
         # name: leading text up to the first free-standing number
         nm = re.match(r"^(.*?[^\d\s,.]\S*?)(?:\s+([\d,.]+(?:\s+[\d,.]+)*))?$", head)
         name, nums = (nm.group(1), nm.group(2) or "") if nm else (head, "")
-        unit = qty = None
+        unit = qty = None  # type: ignore[assignment]
         toks = [int(re.sub(r"\D", "", t)) for t in nums.split() if re.sub(r"\D", "", t)]
         if len(toks) >= 2 and toks[-2] * toks[-1] == amount:
             unit, qty = toks[-2], toks[-1]
             if qty > unit:
                 unit, qty = qty, unit
-        elif len(toks) == 1 and toks[0] and amount % toks[0] == 0 and toks[0] <= 999 and amount // toks[0] >= 100:
+        elif (
+            len(toks) == 1
+            and toks[0]
+            and amount % toks[0] == 0
+            and toks[0] <= 999
+            and amount // toks[0] >= 100
+        ):
             qty, unit = toks[0], amount // toks[0]
         elif len(toks) == 1 and toks[0] == amount:
             unit, qty = amount, 1
@@ -1352,7 +1617,9 @@ def _evidence_type(rows: list[Row], all_compact: str, rf: ReceiptFields) -> Fiel
         return Field("statement", 0.9)
     if re.search(r"간이영수증", c):
         return Field("simple_receipt", 0.9)
-    if re.search(r"영수[증중층]", top) and re.search(r"공급받는자|귀하|정히영수|영수\(?청구\)?함|위금액을", c):
+    if re.search(r"영수[증중층]", top) and re.search(
+        r"공급받는자|귀하|정히영수|영수\(?청구\)?함|위금액을", c
+    ):
         return Field("simple_receipt", 0.75)
     if re.search(r"현금영수증|현금\(?(소득공제|지출증빙)", top):
         return Field("cash_receipt", 0.9)

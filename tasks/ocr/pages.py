@@ -30,7 +30,15 @@ def sniff(data: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
     if head[4:8] == b"ftyp" and head[8:12] in {
-        b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif",
+        b"heic",
+        b"heix",
+        b"hevc",
+        b"hevx",
+        b"heim",
+        b"heis",
+        b"mif1",
+        b"msf1",
+        b"avif",
     }:
         return "heif"
     # PDF may have a little junk before the header (allowed within the first 1024 bytes)
@@ -59,7 +67,7 @@ def _open_image(data: bytes, kind: str, max_pixels: int) -> Image.Image:
             if w * h > max_pixels or w <= 0 or h <= 0:
                 raise _too_big(max_pixels)
             probe.verify()  # structure check; the object is unusable afterwards
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
             img.load()  # decode fully: a truncated file fails here
     except UnreadableFile:
         raise
@@ -71,7 +79,7 @@ def _open_image(data: bytes, kind: str, max_pixels: int) -> Image.Image:
         img.seek(0)
     try:
         img = ImageOps.exif_transpose(img)
-    except Exception:  # a broken EXIF block must not lose the image  # noqa: BLE001, S110
+    except Exception:  # a broken EXIF block must not lose the image  # noqa: S110
         pass
     return _to_rgb(img)
 
@@ -91,7 +99,7 @@ def _pdf_pages(data: bytes, max_pixels: int, max_pages: int) -> list[Image.Image
 
     try:
         pdf = pdfium.PdfDocument(data)
-    except Exception as exc:  # pdfium raises its own PdfiumError  # noqa: BLE001
+    except Exception as exc:  # pdfium raises its own PdfiumError
         msg = str(exc).lower()
         if "password" in msg:
             raise UnreadableFile("암호가 걸린 PDF는 읽을 수 없습니다") from exc
@@ -117,7 +125,7 @@ def _pdf_pages(data: bytes, max_pixels: int, max_pages: int) -> list[Image.Image
         return pages
     except UnreadableFile:
         raise
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise UnreadableFile("파일이 손상되었습니다 (PDF 페이지를 그릴 수 없습니다)") from exc
     finally:
         pdf.close()

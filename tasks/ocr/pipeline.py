@@ -40,8 +40,9 @@ class ReadResult:
         }
 
 
-def read_receipt(image: Image.Image, engine: str | OcrEngine | None = None,
-                 config: OcrConfig | None = None) -> ReadResult:
+def read_receipt(
+    image: Image.Image, engine: str | OcrEngine | None = None, config: OcrConfig | None = None
+) -> ReadResult:
     """Read one upright page image (see pages.load_pages) with the named engine (default: config's)."""
     t0 = time.perf_counter()
     eng = engine if (engine is not None and not isinstance(engine, str)) else get_engine(engine, config)

@@ -56,7 +56,9 @@ def order_points(pts: np.ndarray) -> np.ndarray:
     )
 
 
-def crop_line(img: np.ndarray, box: np.ndarray | Box, height: int | None = None, pad: float = 0.0) -> np.ndarray:
+def crop_line(
+    img: np.ndarray, box: np.ndarray | Box, height: int | None = None, pad: float = 0.0
+) -> np.ndarray:
     """The box's text line as an upright (deskewed by the box's own angle) crop, optionally
     normalised to `height` pixels, with `pad` x line height of margin added."""
     pts = order_points(np.asarray(box, dtype=np.float32))
@@ -70,8 +72,10 @@ def crop_line(img: np.ndarray, box: np.ndarray | Box, height: int | None = None,
         v_right = pts[1] - pts[0]
         n = np.linalg.norm(v_right) or 1.0
         right = v_right / n * grow * 0.5
-        pts = np.array([pts[0] + up - right, pts[1] + up + right, pts[2] - up + right, pts[3] - up - right],
-                       dtype=np.float32)
+        pts = np.array(
+            [pts[0] + up - right, pts[1] + up + right, pts[2] - up + right, pts[3] - up - right],
+            dtype=np.float32,
+        )
         del c
     w = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3])))
     h = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
@@ -99,9 +103,9 @@ def skew_angle(boxes: list[Box]) -> float:
     angles = []
     for b in boxes:
         pts = order_points(np.asarray(b, dtype=np.float32))
-        w = np.linalg.norm(pts[1] - pts[0])
-        h = np.linalg.norm(pts[3] - pts[0])
-        if w > 2.5 * max(h, 1):
+        w = float(np.linalg.norm(pts[1] - pts[0]))
+        h = float(np.linalg.norm(pts[3] - pts[0]))
+        if w > 2.5 * max(h, 1.0):
             angles.append(box_angle(b))
     if not angles:
         return 0.0
@@ -122,8 +126,9 @@ def normalise_crop(g: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def stack_crops(crops: list[np.ndarray], height: int = 40, gap: int = 18, margin: int = 16
-                ) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def stack_crops(
+    crops: list[np.ndarray], height: int = 40, gap: int = 18, margin: int = 16
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Grey line crops, height-normalised, stacked into one page (one Tesseract call for all lines).
     Returns the page and each crop's (top, bottom) row span."""
     norm = []

@@ -5,8 +5,15 @@ from __future__ import annotations
 from tasks.ocr.engines import OcrLine
 
 
-def line(text: str, x: float, y: float, w: float | None = None, h: float = 24, conf: float = 0.95,
-         alts: tuple[str, ...] = ()) -> OcrLine:
+def line(
+    text: str,
+    x: float,
+    y: float,
+    w: float | None = None,
+    h: float = 24,
+    conf: float = 0.95,
+    alts: tuple[str, ...] = (),
+) -> OcrLine:
     w = w if w is not None else 14 * max(1, len(text))
     return OcrLine(text, [(x, y), (x + w, y), (x + w, y + h), (x, y + h)], conf, alts)
 

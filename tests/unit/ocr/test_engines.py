@@ -34,10 +34,20 @@ def test_registry():
 
 
 def test_config_from_env():
-    cfg = OcrConfig.from_env({"CHONGMU_OCR_ENGINE": "tesseract", "CHONGMU_OCR_THREADS": "2",
-                              "CHONGMU_OCR_REC_MODEL_PATH": "/x/rec.onnx", "CHONGMU_OCR_REC_KEYS_PATH": "/x/keys.txt"})
+    cfg = OcrConfig.from_env(
+        {
+            "CHONGMU_OCR_ENGINE": "tesseract",
+            "CHONGMU_OCR_THREADS": "2",
+            "CHONGMU_OCR_REC_MODEL_PATH": "/x/rec.onnx",
+            "CHONGMU_OCR_REC_KEYS_PATH": "/x/keys.txt",
+        }
+    )
     assert (cfg.engine, cfg.threads, cfg.rec_model_path, cfg.rec_keys_path) == (
-        "tesseract", 2, "/x/rec.onnx", "/x/keys.txt")
+        "tesseract",
+        2,
+        "/x/rec.onnx",
+        "/x/keys.txt",
+    )
     assert OcrConfig.from_env({}).engine is None
     assert OcrConfig.from_env({"CHONGMU_OCR_THREADS": "lots"}).threads == 1
 
@@ -95,7 +105,10 @@ def test_merge_readings():
     # Hangul from Tesseract, digits from rapidocr where both read the same number of digit runs
     assert merge_readings("212-81-25544", "사업자번호 212-81-25564") == "사업자번호 212-81-25544"
     # rapidocr drops spaces; Tesseract's spacing is put back where both readings agree
-    assert respace("2026-09-14 18:30:1430224109", "2026-09-14 18:30:14 30224109") == "2026-09-14 18:30:14 30224109"
+    assert (
+        respace("2026-09-14 18:30:1430224109", "2026-09-14 18:30:14 30224109")
+        == "2026-09-14 18:30:14 30224109"
+    )
     assert respace("TEL02-3408-1234", "TEL 02-3408-1 234") == "TEL 02-3408-1234"
     # Chinese characters (Hangul read by rapidocr) never win over a Hangul reading
     assert merge_readings("早", "부가세") == "부가세"

@@ -14,6 +14,11 @@ from tasks.ocr.extract import (
 )
 
 
+def _first(found):
+    assert found is not None
+    return found[0]
+
+
 def test_biz_no_checksum():
     assert biz_no_valid("212-81-25544")
     assert biz_no_valid("514-82-00577")
@@ -24,22 +29,24 @@ def test_biz_no_checksum():
 
 
 def test_card_slip_labelled():
-    f = extract_fields(page(
-        "[카드매출전표]",
-        "가맹점명: 맛있는김밥 강남점",
-        "사업자번호: 212-81-25544",
-        "대표자: 김철수",
-        "주소: 서울특별시 강남구 테헤란로 123",
-        "전화: 02-555-1234",
-        "거래일시: 2026-11-20 18:32:05",
-        "카드종류: 신한카드",
-        "카드번호: 4518-42**-****-1234",
-        "할부: 일시불",
-        [("공급가액", 20), ("39,546", 420)],
-        [("부가세", 20), ("3,954", 430)],
-        [("합계", 20), ("43,500원", 400)],
-        "승인번호: 00652378",
-    ))
+    f = extract_fields(
+        page(
+            "[카드매출전표]",
+            "가맹점명: 맛있는김밥 강남점",
+            "사업자번호: 212-81-25544",
+            "대표자: 김철수",
+            "주소: 서울특별시 강남구 테헤란로 123",
+            "전화: 02-555-1234",
+            "거래일시: 2026-11-20 18:32:05",
+            "카드종류: 신한카드",
+            "카드번호: 4518-42**-****-1234",
+            "할부: 일시불",
+            [("공급가액", 20), ("39,546", 420)],
+            [("부가세", 20), ("3,954", 430)],
+            [("합계", 20), ("43,500원", 400)],
+            "승인번호: 00652378",
+        )
+    )
     d = f.as_flat_dict()
     assert d["store_name"] == "맛있는김밥"
     assert d["branch"] == "강남점"
@@ -60,13 +67,15 @@ def test_card_slip_labelled():
 
 
 def test_spaces_inside_numbers_and_letter_digits():
-    f = extract_fields(page(
-        "상호 동네분식",
-        "사업자 등록번호 212 - 81 - 2554 4".replace("2554 4", "25544"),
-        "2O26.11.2O 12:3O",
-        [("합 계", 20), ("4 3,500", 400)],
-        [("부가세", 20), ("3, 955", 400)],
-    ))
+    f = extract_fields(
+        page(
+            "상호 동네분식",
+            "사업자 등록번호 212 - 81 - 2554 4".replace("2554 4", "25544"),
+            "2O26.11.2O 12:3O",
+            [("합 계", 20), ("4 3,500", 400)],
+            [("부가세", 20), ("3, 955", 400)],
+        )
+    )
     assert f.biz_no.value == "212-81-25544"
     assert f.datetime.value == "2026-11-20T12:30"
     assert f.total.value == 43500
@@ -75,8 +84,8 @@ def test_spaces_inside_numbers_and_letter_digits():
 
 def test_won_read_as_digits():
     # "43,500원" read by rapidocr as "43.50081"
-    assert parse_amount("43.50081")[0] == 43500
-    assert parse_amount("15,500원")[0] == 15500
+    assert _first(parse_amount("43.50081")) == 43500
+    assert _first(parse_amount("15,500원")) == 15500
     f = extract_fields(page([("합계", 20), ("43.50081", 400)]))
     assert f.total.value == 43500
 
@@ -90,11 +99,13 @@ def test_stray_punctuation_and_fullwidth():
 
 
 def test_label_one_line_above_value_column_layout():
-    f = extract_fields(page(
-        [("승인번호", 20), ("합계", 300)],
-        [("00652378", 20), ("27,000", 300)],
-        "2026-11-20 13:00",
-    ))
+    f = extract_fields(
+        page(
+            [("승인번호", 20), ("합계", 300)],
+            [("00652378", 20), ("27,000", 300)],
+            "2026-11-20 13:00",
+        )
+    )
     assert f.approval_no.value == "00652378"
     assert f.total.value == 27000
 
@@ -118,16 +129,18 @@ def test_unlabelled_bracketed_approval_number():
 
 def test_chinese_where_hangul_was_rapidocr():
     # rapidocr's models read Hangul as Chinese: labels are lost, the digits are not
-    f = extract_fields(page(
-        "[]",
-        "：212-81-25544",
-        "2:2026-11-2018:32:05",
-        "7=京：4518-42**-****-1234",
-        [("早", 20), ("39,546", 420)],
-        [("京", 20), ("3,954", 430)],
-        [("合", 20), ("43,500", 405)],
-        "：00652378",
-    ))
+    f = extract_fields(
+        page(
+            "[]",
+            "：212-81-25544",
+            "2:2026-11-2018:32:05",
+            "7=京：4518-42**-****-1234",
+            [("早", 20), ("39,546", 420)],
+            [("京", 20), ("3,954", 430)],
+            [("合", 20), ("43,500", 405)],
+            "：00652378",
+        )
+    )
     assert f.biz_no.value == "212-81-25544"
     assert f.datetime.value == "2026-11-20T18:32:05"
     assert f.card_number.value == "4518-42**-****-1234"
@@ -140,11 +153,13 @@ def test_chinese_where_hangul_was_rapidocr():
 
 def test_alternative_readings_choose_valid_biz_no_and_date():
     # Tesseract swapped a digit (checksum fails, month 41); rapidocr's reading of the same box is valid
-    f = extract_fields(page(
-        [("사업자번호: 212-81-25564", 20, "212-81-25544")],
-        [("거래일시 2026-41-20 10:00", 20, "2026-11-2010:00")],
-        [("합계", 20), ("9,000", 400)],
-    ))
+    f = extract_fields(
+        page(
+            [("사업자번호: 212-81-25564", 20, "212-81-25544")],
+            [("거래일시 2026-41-20 10:00", 20, "2026-11-2010:00")],
+            [("합계", 20), ("9,000", 400)],
+        )
+    )
     assert f.biz_no.value == "212-81-25544"
     assert f.datetime.value == "2026-11-20T10:00"
     assert not any("사업자" in w for w in f.warnings)
@@ -163,15 +178,17 @@ def test_supply_plus_vat_mismatch_warns():
 
 
 def test_items_with_header_and_glued_numbers():
-    f = extract_fields(page(
-        "이마트 성수점",
-        "2026/11/21 14:05",
-        "상품명 단가 수량 금액",
-        [("콜라 1.5L 2,500 2", 20), ("5,000", 450)],
-        [("1,5003", 20), ("4,500", 450)],            # rapidocr glued unit price and quantity
-        [("생수 2L 1,000 6", 20), ("6,000", 450)],
-        [("합계금액", 20), ("15,500", 440)],
-    ))
+    f = extract_fields(
+        page(
+            "이마트 성수점",
+            "2026/11/21 14:05",
+            "상품명 단가 수량 금액",
+            [("콜라 1.5L 2,500 2", 20), ("5,000", 450)],
+            [("1,5003", 20), ("4,500", 450)],  # rapidocr glued unit price and quantity
+            [("생수 2L 1,000 6", 20), ("6,000", 450)],
+            [("합계금액", 20), ("15,500", 440)],
+        )
+    )
     items = [it.as_flat_dict() for it in f.items]
     assert items[0] == {"name": "콜라 1.5L", "quantity": 2, "unit_price": 2500, "amount": 5000}
     assert items[1]["quantity"] == 3 and items[1]["unit_price"] == 1500 and items[1]["amount"] == 4500
@@ -182,22 +199,26 @@ def test_items_with_header_and_glued_numbers():
 
 
 def test_items_sum_mismatch_warns():
-    f = extract_fields(page(
-        "품명 수량 금액",
-        [("아메리카노 2", 20), ("9,000", 450)],
-        [("합계", 20), ("12,000", 440)],
-    ))
+    f = extract_fields(
+        page(
+            "품명 수량 금액",
+            [("아메리카노 2", 20), ("9,000", 450)],
+            [("합계", 20), ("12,000", 440)],
+        )
+    )
     assert any("품목" in w for w in f.warnings)
 
 
 def test_skewed_photo_rows():
     # a photo rotated a few degrees: values on the right sit lower than their labels
-    f = extract_fields(page(
-        [("공급가액", 20), ("10,000", 420)],
-        [("부가세", 20), ("1,000", 430)],
-        [("합계", 20), ("11,000", 420)],
-        skew=6.0,
-    ))
+    f = extract_fields(
+        page(
+            [("공급가액", 20), ("10,000", 420)],
+            [("부가세", 20), ("1,000", 430)],
+            [("합계", 20), ("11,000", 420)],
+            skew=6.0,
+        )
+    )
     assert (f.supply_amount.value, f.vat.value, f.total.value) == (10000, 1000, 11000)
 
 
@@ -222,14 +243,14 @@ def test_dates():
 
 
 def test_card_number_masked():
-    assert parse_card("4518-42**-****-1234")[0] == "4518-42**-****-1234"
+    assert _first(parse_card("4518-42**-****-1234")) == "4518-42**-****-1234"
     # kept as printed; blurred mask characters read as '*'
-    assert parse_card("451842XXXXXX1234")[0] == "451842******1234"
-    assert parse_card("4119-#-##-2132")[0] == "4119-****-****-2132"
-    assert parse_card("9430 91** **** 0972")[0] == "9430 91** **** 0972"
+    assert _first(parse_card("451842XXXXXX1234")) == "451842******1234"
+    assert _first(parse_card("4119-#-##-2132")) == "4119-****-****-2132"
+    assert _first(parse_card("9430 91** **** 0972")) == "9430 91** **** 0972"
     assert parse_card("010****8144") is None  # a masked phone number (현금영수증 식별번호)
     # a full card number is never kept
-    assert "*" in parse_card("4518-4212-3456-1234")[0]
+    assert "*" in _first(parse_card("4518-4212-3456-1234"))
 
 
 def test_evidence_types():

@@ -20,10 +20,17 @@ def _jpeg(img: Image.Image, **kw) -> bytes:
 
 def _png_header_claiming(width: int, height: int) -> bytes:
     """A PNG whose IHDR claims a huge size (a decompression bomb), with almost no data."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 16))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _pdf(pages: int) -> bytes:
@@ -59,11 +66,14 @@ def test_text_file_named_jpg(tmp_path):
     assert "이미지나 PDF 파일이 아닙니다" in e.value.message_ko
 
 
-@pytest.mark.parametrize("content", [
-    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-    b"<svg onload=alert(1)></svg>",
-    b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b"<svg onload=alert(1)></svg>",
+        b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+    ],
+)
 def test_svg_and_html(content):
     with pytest.raises(UnreadableFile) as e:
         load_pages(content)
@@ -116,8 +126,8 @@ def test_exif_rotated_jpeg_comes_out_upright():
     pages = load_pages(_jpeg(stored, exif=exif.tobytes()))
     img = pages[0]
     assert img.size == (300, 600)
-    top = img.crop((0, 0, 300, 40)).convert("L").getextrema()[1]
-    bottom = img.crop((0, 560, 300, 600)).convert("L").getextrema()[0]
+    top = int(img.crop((0, 0, 300, 40)).convert("L").getextrema()[1])  # type: ignore[arg-type]
+    bottom = int(img.crop((0, 560, 300, 600)).convert("L").getextrema()[0])  # type: ignore[arg-type]
     assert top < 80 and bottom > 180
 
 
