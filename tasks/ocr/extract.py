@@ -4,7 +4,8 @@ Designed for real receipts, not for one generator: every field is looked for (1)
 same row, (2) in the row below, under the label, and (3) without a label, by its shape (a checksum-valid
 사업자등록번호, a valid date, a bracketed 8-digit 승인번호, a 공급가액 + 부가세 = 합계 triple, ...).
 Readings of the same box by several engines (`OcrLine.alts`) all give candidates; validation
-(checksum, calendar) chooses between them. Rows are built from the box geometry after removing the page's skew.
+(checksum, calendar) chooses between them. Rows are built from the box geometry after removing the
+page's skew.
 """
 
 from __future__ import annotations
