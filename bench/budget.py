@@ -12,6 +12,11 @@ security headers, metrics); each figure is the wall time of one request. After a
 requested `--requests` times; the row save is an HTMX POST of one budget line with its current version (what
 the inline editor sends), so every save succeeds and writes its audit entry. The database is dropped at the
 end (keep it with --keep). Benchmarks report, they never assert.
+
+Two what-ifs for the shared shell, off by default: --gc-freeze (gc.freeze() after start-up: the p95 outliers
+of the big pages are gen-2 collections walking every long-lived object of the app) and --cached-won
+(memoise the `|won` filter: ~1,000 Babel calls on the budget-vs-actual page). --profile LABEL prints a
+cProfile of five requests of one route first.
 """
 
 from __future__ import annotations
