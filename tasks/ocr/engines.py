@@ -360,21 +360,27 @@ class _CropEngine:
     def second_reader(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         raise NotImplementedError
 
+    def hangul_readers(self, crops: list[np.ndarray]) -> list[list[tuple[str, float]]]:
+        """Readings of every crop by each Hangul-capable reader (one list per reader)."""
+        return [self.second_reader(crops)]
+
     def read(self, image: Image.Image) -> list[OcrLine]:
         boxes, crops, back = _detect_and_crop(self.backend, image)
         if not boxes:
             return []
-        second = self.second_reader(crops)
+        readers = self.hangul_readers(crops)
         first = self.backend.recognize(crops) if self.cross_check else [("", 0.0)] * len(crops)
         lines = []
-        for b, (t1, c1), (t2, c2) in zip(boxes, first, second, strict=True):
-            t1, t2 = t1.strip(), t2.strip()
-            if c1 < 0.3:
-                t1 = ""
+        for i, (b, (t1, c1)) in enumerate(zip(boxes, first, strict=True)):
+            t1 = t1.strip() if c1 >= 0.3 else ""
+            readings = [(r[i][0].strip(), float(r[i][1])) for r in readers]
+            # the Hangul reader that is surest of this line (confidences of Tesseract and of our CRNN
+            # are on comparable 0..1 scales); the others stay as alternatives
+            t2, c2 = max(readings, key=lambda tc: (bool(tc[0]), tc[1]))
             text = merge_readings(t1, t2, c1)
             if not text:
                 continue
-            alts = tuple(t for t in (t1, t2) if t and t != text)
+            alts = tuple(dict.fromkeys(t for t in (t1, t2, *(r[0] for r in readings)) if t and t != text))
             conf = c2 if text == t2 else (c1 if text == t1 else (c1 + c2) / 2)
             lines.append(OcrLine(text, _box(b, back), float(conf), alts))
         return _sort_lines(lines)
@@ -406,6 +412,21 @@ class KoreanEngine(_CropEngine):
 
     def second_reader(self, crops):
         return [(str(t), float(c)) for t, c in self.recognizer.recognize(crops)]
+
+
+class EnsembleEngine(KoreanEngine):
+    """rapidocr's line boxes read by rapidocr (digits), Tesseract and our Korean CRNN (Hangul); per line
+    the surer Hangul reading, the others kept as alternatives for the extractor."""
+
+    name = "ensemble"
+
+    def hangul_readers(self, crops):
+        tess = tesseract_lines(
+            crops,
+            cmd=shutil.which(self.config.tesseract_cmd) or self.config.tesseract_cmd,
+            timeout=self.config.tesseract_timeout,
+        )
+        return [self.second_reader(crops), tess]
 
 
 # --------------------------------------------------------------------------- registry
@@ -442,6 +463,8 @@ def _availability(config: OcrConfig) -> tuple[str, ...]:
             log.warning("korean model present but tasks.ocr.recognizer cannot be imported", exc_info=True)
         else:
             names.append("korean")
+            if tess:
+                names.append("ensemble")
     return tuple(names)
 
 
@@ -454,6 +477,7 @@ _FACTORIES = {
     "tesseract": TesseractEngine,
     "combined": CombinedEngine,
     "korean": KoreanEngine,
+    "ensemble": EnsembleEngine,
 }
 _lock = threading.Lock()
 _instances: dict[tuple[str, OcrConfig], OcrEngine] = {}
