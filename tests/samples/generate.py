@@ -100,6 +100,40 @@ PRINT_FONTS = [
     ("nanum/NanumSquareR.ttf", "nanum/NanumSquareB.ttf"),
     ("unfonts-core/UnGraphic.ttf", "unfonts-core/UnGraphicBold.ttf"),
 ]
+DISPLAY_FONTS = [
+    "nanum/NanumBrush.ttf",
+    "nanum/NanumSquareEB.ttf",
+    "nanum/NanumMyeongjoExtraBold.ttf",
+    "unfonts-core/UnGungseo.ttf",
+    "nanum/NanumSquareRoundEB.ttf",
+    "nanum/NanumGothicExtraBold.ttf",
+    "nanum/NanumPen.ttf",
+    "unfonts-core/UnGraphicBold.ttf",
+]
+BRANDS = {
+    "스타벅스": "STARBUCKS",
+    "투썸플레이스": "A TWOSOME PLACE",
+    "이디야커피": "EDIYA COFFEE",
+    "메가MGC커피": "MEGA COFFEE",
+    "빽다방": "PAIK'S COFFEE",
+    "할리스": "HOLLYS",
+    "컴포즈커피": "COMPOSE COFFEE",
+    "폴바셋": "Paul Bassett",
+    "커피빈": "The Coffee Bean",
+    "파스쿠찌": "PASCUCCI",
+    "GS25": "GS25",
+    "CU": "CU",
+    "세븐일레븐": "7-ELEVEn",
+    "이마트24": "emart24",
+    "홈플러스 익스프레스": "Homeplus Express",
+    "롯데마트": "LOTTE Mart",
+    "다이소": "DAISO",
+    "교촌치킨": "KYOCHON",
+    "BBQ치킨": "BBQ",
+    "교보문고": "KYOBO",
+    "올리브영": "OLIVE YOUNG",
+}
+_AUX: random.Random | None = None  # per-sample stream for effects added after the set was first committed
 HAND_FONTS = [
     "nanum/NanumPen.ttf",
     "nanum/NanumBrush.ttf",
@@ -797,6 +831,39 @@ class Printer:
             x += bw + self.rng.choice([1, 2, 3, 4]) * k
         self.y += height + self.size
 
+    def logo(self, store: Store, truth: dict) -> bool:
+        """Store names are often printed as a logo: a display font, white on black, or the brand in Latin.
+
+        Drawn from its own random stream (_AUX), so adding it did not change the other samples."""
+        aux = _AUX if _AUX is not None else random.Random(0)
+        style = aux.choice(["none", "none", "none", "inverse", "display", "display", "brand"])
+        if style == "brand" and store.store_name not in BRANDS:
+            style = "display"
+        if style == "none":
+            return False
+        path = aux.choice(DISPLAY_FONTS)
+        text = BRANDS[store.store_name] if style == "brand" else store.printed
+        size = round(self.size * aux.uniform(1.5, 2.2))
+        while font(path, size).getlength(text) > (self.right - self.margin) * 0.95 and size > self.size:
+            size -= 2
+        f = font(path, size)
+        asc, desc = f.getmetrics()
+        img = Image.new("L", (int(f.getlength(text)) + 4, asc + desc), 0)
+        ImageDraw.Draw(img).text((2, 0), text, font=f, fill=255)
+        if style == "inverse":
+            pad = self.size // 2
+            block = Image.new("L", (self.right - self.margin, img.height + 2 * pad), 255)
+            block.paste(0, ((block.width - img.width) // 2, pad), img)
+            self.canvas.paste(block, (self.margin, self.y))
+            self.y += block.height + self.size // 2
+        else:
+            self.canvas.paste(255, ((self.width - img.width) // 2, self.y), img)
+            self.y += img.height + self.size // 3
+        if style == "brand":
+            self.center(store.printed, bold=True)
+        truth["_logo"] = {"style": style, "font": Path(path).stem}
+        return True
+
     def finish(self, truth: dict | None = None) -> np.ndarray:
         if truth is not None:
             truth["_text_px"] = self.size
@@ -945,7 +1012,8 @@ def layout_card_slip(rng: random.Random) -> tuple[np.ndarray, dict]:
             p.lr(f"가맹점번호{colon}", str(rng.randint(10_000_000, 999_999_999)))
 
     if layout == "compact":
-        p.center(s.printed, bold=True, wide=1.2)
+        if not p.logo(s, t):
+            p.center(s.printed, bold=True, wide=1.2)
         p.center(f"{s.biz_no}  {s.representative}")
         p.center(s.phone)
         p.wrap(s.address)
@@ -1144,8 +1212,10 @@ def layout_pos(rng: random.Random, kind: str) -> tuple[np.ndarray, dict]:
     if rng.random() < 0.5:
         p.center(rng.choice(["[영 수 증]", "영수증", "** 영수증 **", "[고객용]"]), bold=True)
     if rng.random() < 0.6:
-        p.center(s.printed, bold=True, wide=rng.choice([1.3, 1.6, 2.0]), tall=rng.choice([1.3, 1.6, 2.0]))
-    else:
+        wide, tall = rng.choice([1.3, 1.6, 2.0]), rng.choice([1.3, 1.6, 2.0])
+        if not p.logo(s, t):
+            p.center(s.printed, bold=True, wide=wide, tall=tall)
+    elif not p.logo(s, t):
         p.left(s.printed, bold=True, wide=1.3, tall=1.3)
     if rng.random() < 0.5:
         p.left(f"[사업자] {s.biz_no}" if rng.random() < 0.5 else f"사업자번호: {s.biz_no}")
@@ -2002,6 +2072,8 @@ def make_sample(index: int, seed: int = DEFAULT_SEED) -> tuple[str, bytes, dict]
     kind = kinds[(index - 1) % len(kinds)]
     rng = random.Random(f"{seed}-{index}")
     nrng = np.random.default_rng([seed, index])
+    global _AUX
+    _AUX = random.Random(f"{seed}-{index}-aux")
     clean = rng.random() < 0.1
     severity = rng.choices(["mild", "medium", "hard"], weights=[45, 40, 15])[0]
     if kind == "card_slip":
@@ -2016,6 +2088,7 @@ def make_sample(index: int, seed: int = DEFAULT_SEED) -> tuple[str, bytes, dict]
         ink, truth = layout_pos(rng, kind)
     fade = None
     text_px = truth.pop("_text_px", 28)
+    logo = truth.pop("_logo", None)
     if ink.ndim == 2:
         if not clean and rng.random() < 0.35:
             fade = round(rng.uniform(0.35, 0.75), 3)
@@ -2025,6 +2098,8 @@ def make_sample(index: int, seed: int = DEFAULT_SEED) -> tuple[str, bytes, dict]
     img, deg = photograph(paper, rng, nrng, clean, severity, torn=ink.ndim == 2, text_px=text_px)
     if fade is not None:
         deg["thermal_fade"] = fade
+    if logo:
+        deg["logo"] = logo
     truth["kind"] = kind
     truth["degradations"] = deg
     stem = f"{index:03d}_{kind}"
