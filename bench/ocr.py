@@ -8,8 +8,9 @@
 Each engine runs in its own subprocess (so peak RSS is per engine): the engine is created once
 (``tasks.ocr.engines.get_engine``), warmed up on the first image, then every sample is decoded with
 ``tasks.ocr.pages.load_pages`` and read with ``tasks.ocr.pipeline.read_receipt``. Latency per image covers
-decoding + OCR + field extraction. Peak RSS is the worker's VmHWM; a second figure adds the RSS of its
-child processes (the tesseract CLI), sampled every 20 ms, to the worker's.
+decoding + OCR + field extraction (wall clock; CPU seconds of the worker and its children are shown too,
+as wall time on a shared machine depends on the neighbours). Peak RSS is the worker's VmHWM; a second
+figure adds the RSS of its child processes (the tesseract CLI), sampled every 20 ms, to the worker's.
 
 Scoring (per field, over the samples whose ground truth is not null): exact match after normalising
 formatting (digits only for 사업자등록번호/전화/승인번호, [0-9*] for card numbers, months for 할부, canonical
@@ -121,6 +122,12 @@ class TreeRssSampler(threading.Thread):
         self.join()
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process (all threads) and its finished children (tesseract CLI runs)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def run_worker(engine: str, files: list[Path], out: Path) -> int:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     sys.path.insert(0, str(ROOT))
@@ -147,11 +154,13 @@ def run_worker(engine: str, files: list[Path], out: Path) -> int:
     results = []
     for path in files:
         rec: dict = {"sample": path.stem}
+        c0 = _cpu_s()
         t0 = time.perf_counter()
         try:
             pages = load_pages(path.read_bytes())
             res = read_receipt(pages[0], eng, config)
             rec["seconds"] = time.perf_counter() - t0
+            rec["cpu_seconds"] = _cpu_s() - c0
             rec["ocr_seconds"] = res.ocr_seconds
             rec["pred"] = res.as_json()
             rec["n_lines"] = len(res.lines)
@@ -407,6 +416,7 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
         "latency_p50_s": percentile(secs, 0.5),
         "latency_p95_s": percentile(secs, 0.95),
         "latency_mean_s": sum(secs) / len(secs) if secs else None,
+        "cpu_p50_s": percentile([r["cpu_seconds"] for r in raw["results"] if "cpu_seconds" in r], 0.5),
         "load_s": raw.get("load_s"),
         "warmup_s": raw.get("warmup_s"),
         "peak_rss_mib": raw["peak_rss_kib"] / 1024,
@@ -453,6 +463,11 @@ def markdown(summaries: list[dict], by_kind: bool) -> str:
     out.append("| latency p50 s (≤1.5) | " + " | ".join(_s(s["latency_p50_s"]) for s in summaries) + " |")
     out.append("| latency p95 s (≤3) | " + " | ".join(_s(s["latency_p95_s"]) for s in summaries) + " |")
     out.append("| latency mean s | " + " | ".join(_s(s["latency_mean_s"]) for s in summaries) + " |")
+    out.append(
+        "| CPU s per image p50 (less sensitive to a busy machine) | "
+        + " | ".join(_s(s["cpu_p50_s"]) for s in summaries)
+        + " |"
+    )
     out.append(
         "| engine load s / first image s | "
         + " | ".join(f"{_s(s['load_s'])} / {_s(s['warmup_s'])}" for s in summaries)
@@ -560,9 +575,10 @@ def main(argv: list[str] | None = None) -> int:
     if not summaries:
         return 1
     where = args.samples.relative_to(ROOT) if args.samples.is_relative_to(ROOT) else args.samples
+    omp = os.environ.get("OMP_THREAD_LIMIT", "1")
     print(
-        f"OCR benchmark: {len(files)} samples from {where}"
-        f", {os.cpu_count()} CPUs, OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', '1')}\n"
+        f"OCR benchmark: {len(files)} samples from {where}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the end, OMP_THREAD_LIMIT={omp}\n"
     )
     print(markdown(summaries, args.by_kind))
     if args.misses:
