@@ -22,7 +22,8 @@ async def post(
     client: Any, url: str, data: dict[str, Any] | None = None, *, htmx: bool = False, **kwargs: Any
 ) -> Any:
     form = {"_csrf_token": await csrf(client), **(data or {})}
-    headers = {**(HX if htmx else {}), **kwargs.pop("headers", {})}
+    # Real htmx names the element it will swap into; "main" stands in when a test doesn't care which.
+    headers = {**({**HX, "HX-Target": "main"} if htmx else {}), **kwargs.pop("headers", {})}
     return await client.post(url, data=form, headers=headers, follow_redirects=False, **kwargs)
 
 

@@ -56,8 +56,16 @@ def is_htmx(request: Request[Any, Any, Any]) -> bool:
 
 
 def is_partial(request: Request[Any, Any, Any]) -> bool:
-    """HTMX asked for a fragment (boosted navigation wants the whole page)."""
-    return is_htmx(request) and request.headers.get("hx-boosted") != "true"
+    """HTMX asked for a fragment to swap into an element.
+
+    Boosted navigation wants the whole page, and so does the GET that follows an HX-Location redirect
+    (it targets <body>, which has no id, so it carries no HX-Target).
+    """
+    return (
+        is_htmx(request)
+        and request.headers.get("hx-boosted") != "true"
+        and bool(request.headers.get("hx-target"))
+    )
 
 
 def csrf_token(request: Request[Any, Any, Any]) -> str:

@@ -28,7 +28,7 @@ async def test_admin_lists_and_searches_users_full_and_fragment(client, make_cli
     await register(other, "kim@example.com", "김철수")
     page = await client.get("/admin/users")
     assert page.status_code == 200 and "kim@example.com" in page.text and "2명" in page.text
-    fragment = await client.get("/admin/users?q=철수", headers={"HX-Request": "true"})
+    fragment = await client.get("/admin/users?q=철수", headers={"HX-Request": "true", "HX-Target": "results"})
     assert "<html" not in fragment.text and 'id="results"' in fragment.text
     assert "kim@example.com" in fragment.text and "admin@example.com" not in fragment.text
 

@@ -87,19 +87,21 @@ async def test_auditor_comments_on_a_line(owner, roles):
     page = await auditor.get(f"/o/{org}/events/{ev}/actual")
     assert f'hx-get="/o/{org}/events/{ev}/budget/lines/{line}/comment"' in page.text
     assert 'name="variance_reason"' not in page.text
-    form = await auditor.get(f"/o/{org}/events/{ev}/budget/lines/{line}/comment", headers=HX)
+    target = {**HX, "HX-Target": f"comment-{line}"}
+    form = await auditor.get(f"/o/{org}/events/{ev}/budget/lines/{line}/comment", headers=target)
     assert form.status_code == 200 and "<html" not in form.text
     assert form.text.lstrip().startswith(f'<td data-label="감사 의견" id="comment-{line}">')
     assert 'name="auditor_comment"' in form.text
     plain = await auditor.get(f"/o/{org}/events/{ev}/budget/lines/{line}/comment", follow_redirects=True)
     assert 'name="auditor_comment"' in plain.text and "<html" in plain.text
-    member = await roles["member"].get(f"/o/{org}/events/{ev}/budget/lines/{line}/comment", headers=HX)
+    member = await roles["member"].get(f"/o/{org}/events/{ev}/budget/lines/{line}/comment", headers=target)
     assert member.status_code == 403
     response = await post(
         auditor,
         f"/o/{org}/events/{ev}/budget/lines/{line}/comment",
         {"auditor_comment": "영수증 원본 확인 필요"},
         htmx=True,
+        headers={"HX-Target": f"comment-{line}"},
     )
     assert response.status_code == 200
     assert response.text.lstrip().startswith(f'<td data-label="감사 의견" id="comment-{line}">')

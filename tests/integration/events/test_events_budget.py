@@ -106,7 +106,9 @@ async def test_plain_form_add_redirects_with_flash(owner):
 async def test_edit_row_then_save_updates_totals_and_audits(owner):
     c = owner["client"]
     line_id = await add_line(c, owner["org"], owner["event"], name="저녁", planned_amount="100,000")
-    edit = await c.get(url(owner, f"/budget/lines/{line_id}/edit"), headers=HX)
+    edit = await c.get(
+        url(owner, f"/budget/lines/{line_id}/edit"), headers={**HX, "HX-Target": f"line-{line_id}"}
+    )
     assert edit.status_code == 200 and "<html" not in edit.text
     assert f'<tr id="line-{line_id}" class="editing">' in edit.text
     assert 'name="version" value="1"' in edit.text and 'value="100,000"' in edit.text
@@ -123,7 +125,7 @@ async def test_edit_row_then_save_updates_totals_and_audits(owner):
     assert entry is not None and entry["object_id"] == str(line_id)
     assert '"planned_amount": 100000' in entry["before"] and '"planned_amount": 15000' in entry["after"]
     # Cancel returns the plain row; without HTMX the edit link opens the page in edit mode.
-    row = await c.get(url(owner, f"/budget/lines/{line_id}"), headers=HX)
+    row = await c.get(url(owner, f"/budget/lines/{line_id}"), headers={**HX, "HX-Target": f"line-{line_id}"})
     assert row.text.lstrip().startswith(f'<tr id="line-{line_id}"') and "editing" not in row.text
     plain = await c.get(url(owner, f"/budget/lines/{line_id}/edit"), follow_redirects=True)
     assert plain.status_code == 200 and 'class="editing"' in plain.text and "<html" in plain.text

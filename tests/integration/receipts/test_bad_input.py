@@ -192,7 +192,7 @@ async def test_receipt_whose_job_vanished_becomes_failed_and_retryable(owner):
     await Receipt._meta.db.run_querystring(QueryString("DELETE FROM saq_jobs WHERE key = {}", f"ocr:{rid}"))
     old = datetime.now(UTC) - timedelta(minutes=5)
     await Receipt.update({Receipt.updated_at: old}).where(Receipt.id == rid)
-    row = await client.get(f"/o/{org}/receipts/{rid}/row", headers=HX)
+    row = await client.get(f"/o/{org}/receipts/{rid}/row", headers={**HX, "HX-Target": f"receipt-{rid}"})
     assert "실패" in row.text and "작업이 중단되었습니다" in row.text and "다시 읽기" in row.text
     assert (await Receipt.select(Receipt.status).first())["status"] == "failed"
 
@@ -203,7 +203,9 @@ async def test_receipt_whose_job_vanished_becomes_failed_and_retryable(owner):
         QueryString("UPDATE saq_jobs SET status = 'failed' WHERE key = {}", f"ocr:{second}")
     )
     await Receipt.update({Receipt.updated_at: old}).where(Receipt.id == second)
-    row = await client.get(f"/o/{org}/receipts/{second}/row", headers=HX)
+    row = await client.get(
+        f"/o/{org}/receipts/{second}/row", headers={**HX, "HX-Target": f"receipt-{second}"}
+    )
     assert "작업이 중단되었습니다" in row.text
 
 

@@ -26,7 +26,7 @@ async def test_worker_killed_mid_job_finishes_after_restart(owner, running_app, 
     rid = (await Receipt.select(Receipt.id).first())["id"]
     assert await wait_status(rid, {"processing"}, timeout=30, worker=slow) == "processing"
     slow.kill()  # SIGKILL: no clean-up, the SAQ job stays `active`
-    page = await client.get(f"/o/{org}/receipts/{rid}/row", headers=HX)
+    page = await client.get(f"/o/{org}/receipts/{rid}/row", headers={**HX, "HX-Target": f"receipt-{rid}"})
     assert "읽는 중" in page.text and "hx-trigger" in page.text  # still visibly in progress
     await asyncio.sleep(3)  # past the heartbeat: the job counts as stuck
     fresh = make_worker("restarted").start()  # sweeps stuck jobs on start, retries ours
@@ -45,7 +45,7 @@ async def test_job_that_times_out_is_failed_and_retryable(owner, running_app, ma
     await upload(client, org, event, [("t.jpg", photo, "image/jpeg")])
     rid = (await Receipt.select(Receipt.id).first())["id"]
     assert await wait_status(rid, {"failed"}, timeout=40, worker=worker) == "failed"
-    row = await client.get(f"/o/{org}/receipts/{rid}/row", headers=HX)
+    row = await client.get(f"/o/{org}/receipts/{rid}/row", headers={**HX, "HX-Target": f"receipt-{rid}"})
     assert "실패" in row.text and "시간 초과" in row.text and "다시 읽기" in row.text
     assert "hx-trigger" not in row.text  # stops polling
     review = await client.get(f"/o/{org}/receipts/{rid}")

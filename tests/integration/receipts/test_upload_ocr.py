@@ -41,7 +41,7 @@ async def test_upload_read_review_confirm(owner, worker):
     assert status == "needs_review", worker.log_tail()
 
     # The polled row now says 검토 필요, stops polling and links to the review.
-    row = await client.get(f"/o/{org}/receipts/{rid}/row?n=3", headers=HX)
+    row = await client.get(f"/o/{org}/receipts/{rid}/row?n=3", headers={**HX, "HX-Target": f"receipt-{rid}"})
     assert row.status_code == 200 and "검토 필요" in row.text and "hx-trigger" not in row.text
     assert f'href="/o/{org}/receipts/{rid}"' in row.text
     # Without JavaScript the refresh link lands on the list page.
