@@ -399,6 +399,7 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
                 "error": rec.get("error"),
                 "correct": verdict,
                 "pred": pred,
+                "text": rec.get("text"),
             }
         )
     per_field["items"] = [item_found, item_total]
