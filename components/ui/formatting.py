@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -12,7 +13,9 @@ SEOUL = ZoneInfo("Asia/Seoul")
 LOCALE = "ko_KR"
 
 
+@lru_cache(maxsize=8192)
 def won(amount: int | None) -> str:
+    # Cached: a budget page formats thousands of amounts and Babel's formatting is the slow part.
     if amount is None:
         return ""
     return f"{format_decimal(amount, locale=LOCALE)}원"
