@@ -1840,6 +1840,15 @@ def paper_from_ink(
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
+def printer_dots(ink: np.ndarray, dot: float) -> np.ndarray:
+    """Thermal heads print a grid of dots: requantise the ink onto it (jagged strokes, stepped curves)."""
+    h, w = ink.shape
+    small = cv2.resize(ink, (max(1, round(w / dot)), max(1, round(h / dot))), interpolation=cv2.INTER_AREA)
+    on = np.where(small >= 100, 255, 0).astype(np.uint8)
+    big = cv2.resize(on, (w, h), interpolation=cv2.INTER_NEAREST)
+    return cv2.GaussianBlur(big, (0, 0), 0.35 * dot)  # dots bleed a little into the paper
+
+
 def torn_mask(rng: random.Random, h: int, w: int) -> np.ndarray:
     mask = np.full((h, w), 255, np.uint8)
     for edge in ("top", "bottom"):
@@ -2089,6 +2098,10 @@ def make_sample(index: int, seed: int = DEFAULT_SEED) -> tuple[str, bytes, dict]
     fade = None
     text_px = truth.pop("_text_px", 28)
     logo = truth.pop("_logo", None)
+    dots = None
+    if ink.ndim == 2 and _AUX.random() < 0.5:
+        dots = round(text_px / _AUX.choice([20, 24, 24]), 2)  # a 24-dot-high bitmap font on most POS printers
+        ink = printer_dots(ink, dots)
     if ink.ndim == 2:
         if not clean and rng.random() < 0.35:
             fade = round(rng.uniform(0.35, 0.75), 3)
@@ -2100,6 +2113,8 @@ def make_sample(index: int, seed: int = DEFAULT_SEED) -> tuple[str, bytes, dict]
         deg["thermal_fade"] = fade
     if logo:
         deg["logo"] = logo
+    if dots:
+        deg["printer_dot_px"] = dots
     truth["kind"] = kind
     truth["degradations"] = deg
     stem = f"{index:03d}_{kind}"
