@@ -1519,6 +1519,10 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
         if uq and not uq.group(3):
             unit, qty = int(re.sub(r"\D", "", uq.group(1))), int(uq.group(2))
             # "name .... amount" on one row, "unit x qty" under it
+            if items and items[-1].unit_price is None and items[-1].amount == unit * qty:
+                items[-1].unit_price, items[-1].quantity = unit, qty
+                pending_amt = None
+                continue
             if pending_amt and pending_amt[1] == unit * qty:
                 items.append(
                     Item(

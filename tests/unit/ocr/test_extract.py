@@ -272,3 +272,80 @@ def test_ocr_text_kept_as_plain_data():
     f = extract_fields(page("상호: <script>alert(1)</script>", "합계 1,000"))
     d = f.as_flat_dict()
     assert d["total"] == 1000  # the text is data; escaping is the template's job
+
+
+def test_cash_given_and_change_are_not_the_total():
+    f = extract_fields(page("합계 326,500", "받은금액 350,000", "거스름돈 23,500"))
+    assert f.total.value == 326500
+
+
+def test_vat_law_footer_is_not_vat():
+    f = extract_fields(
+        page(
+            "영수증 (공급받는자용)",
+            "청년부 귀하",
+            [("상 호", 20), ("한빛떡집", 200)],
+            [("작성년월일", 20), ("공급대가총액", 300)],
+            [("26년 9월 5일", 20), ("₩35,000원", 300)],
+            "부가가치세법시행규칙 제25조의 규정에 의한 (영수증)으로 개정",
+        )
+    )
+    assert f.vat.value is None
+    assert f.total.value == 35000
+    assert f.datetime.value == "2026-09-05"
+    assert f.store_name.value == "한빛떡집"
+    assert f.evidence_type.value == "simple_receipt"
+
+
+def test_one_misread_letter_in_a_label():
+    f = extract_fields(page("카드총류: 신한카드", "공금가액 10,000", "부가세 1,000", "합계 11,000"))
+    assert f.card_company.value == "신한"
+    assert f.supply_amount.value == 10000
+
+
+def test_tax_free_goods_no_single_supply_amount():
+    f = extract_fields(page("면세물품가액 40,810", "과세물품가액 47,964", "부가세 4,796", "합계 93,570"))
+    assert f.supply_amount.value is None
+    assert f.vat.value == 4796
+    assert f.total.value == 93570
+    assert not any("공급가액" in w for w in f.warnings)
+
+
+def test_compact_slip_without_labels():
+    f = extract_fields(
+        page(
+            "신용카드 매출전표",
+            "(주)큰집관광",
+            "572-88-40295 허경자",
+            [("비씨카드", 20), ("일시불", 300)],
+            "4906-****-****-3718",
+            [("26.04.17 09:42", 20), ("[64859303]", 300)],
+            [("공급가액", 20), ("627,273원", 380)],
+            [("부가세", 20), ("62,727원", 380)],
+            [("총금액", 20), ("690,000원", 380)],
+        )
+    )
+    d = f.as_flat_dict()
+    assert d["store_name"] == "(주)큰집관광"
+    assert d["representative"] == "허경자"
+    assert d["card_company"] == "BC" and d["installment"] == "일시불"
+    assert d["approval_no"] == "64859303"
+    assert d["datetime"] == "2026-04-17T09:42"
+    assert d["total"] == 690000 and d["evidence_type"] == "card_slip"
+
+
+def test_mart_items_name_row_then_unit_times_quantity_row():
+    f = extract_fields(
+        page(
+            "상품명 단가 수량 금액",
+            "새우깡",
+            [("1,500 x3", 20), ("4,500", 440)],
+            [("생수 500ml", 20), ("1,200", 440)],
+            "600x2",
+            [("합계", 20), ("5,700", 440)],
+        )
+    )
+    assert [it.as_flat_dict() for it in f.items] == [
+        {"name": "새우깡", "quantity": 3, "unit_price": 1500, "amount": 4500},
+        {"name": "생수 500ml", "quantity": 2, "unit_price": 600, "amount": 1200},
+    ]
