@@ -484,7 +484,7 @@ def parse_biz_all(text: str) -> list[tuple[str, bool, int]]:
 
 
 DATE_RE = re.compile(
-    r"(?<!\d)(\d{4}|\d{2})\s*(?:[-./]|년)\s*(\d{1,2})\s*(?:[-./]|월)\s*(\d{1,2})(?:\s*일)?"
+    r"(?<!\d)(\d{4}|\d{2})\s*(?:[-./]|년)\s*(\d{1,2})\s*(?:[-./,]|월)\s*(\d{1,2})(?:\s*일)?"
     r"(?:\s*[(\[]?\s*[월화수목금토일]?\s*(?:요일)?\s*[)\]]?)?"
 )
 DATE_COMPACT_RE = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
@@ -549,6 +549,11 @@ def parse_dates(text: str, allow_compact: bool = False) -> list[DateHit]:
             continue
         t = parse_time(text[m.end() : m.end() + 24])
         tm = (t[0], t[1], t[2]) if t and t[3] <= 4 else None
+        if tm is None:
+            # the colon read as a dash or dot right after the date: "2026/03/06 20-14", "10-57-03"
+            md = re.match(r"\s{0,2}(\d{2})[-.](\d{2})(?:[-.](\d{2}))?(?![\d,])", text[m.end() :])
+            if md and int(md.group(1)) <= 23 and int(md.group(2)) <= 59 and int(md.group(3) or 0) <= 59:
+                tm = (int(md.group(1)), int(md.group(2)), int(md.group(3)) if md.group(3) else None)
         hits.append(DateHit(d, tm, m.start(), fixed))
     if allow_compact or not hits:
         for m in DATE_COMPACT_RE.finditer(text):
@@ -832,13 +837,12 @@ def _label_hits(rows: list[Row], key: str, variants: bool = False):
     rx = LRE[key]
     for ri, row in enumerate(rows):
         texts = row.variants() if variants else [row.text]
-        seen = set()
+        seen: set[str] = set()
         for vi, text in enumerate(texts):
+            if text in seen:
+                continue
+            seen.add(text)
             for m in rx.finditer(text):
-                sig = (vi > 0, m.start())
-                if sig in seen and vi > 0:
-                    continue
-                seen.add(sig)
                 yield ri, text, m, vi
 
 

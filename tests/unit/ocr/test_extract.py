@@ -349,3 +349,12 @@ def test_mart_items_name_row_then_unit_times_quantity_row():
         {"name": "새우깡", "quantity": 3, "unit_price": 1500, "amount": 4500},
         {"name": "생수 500ml", "quantity": 2, "unit_price": 600, "amount": 1200},
     ]
+
+
+def test_date_variants_seen_on_photos():
+    # a comma for the second dot, the time glued on; a colon read as a dash
+    assert parse_dates("[]26.08,1110:33")[0].iso() == "2026-08-11T10:33"
+    assert parse_dates("2026/03/06 20-14")[0].iso() == "2026-03-06T20:14"
+    # the labelled value is found in another engine's reading of the same box
+    f = extract_fields(page([("거 래 일 시:", 20, "거래일시"), ("2026/03/06 2O-l4", 300, "2026/03/0620:14")]))
+    assert f.datetime.value == "2026-03-06T20:14"
