@@ -10,9 +10,11 @@ MODELS_DIR = Path(__file__).resolve().parent / "models"
 KOREAN_MODEL_PATH = MODELS_DIR / "korean_rec.onnx"
 KOREAN_CHARSET_PATH = MODELS_DIR / "korean_rec_charset.txt"
 
-# The engine used when none is named: chosen by measurement (see README / bench-ocr).
-# `korean` is used only where its model file exists; otherwise FALLBACK_ENGINE.
-DEFAULT_ENGINE = "combined"
+# The engine used when none is named, chosen by `make bench-ocr` (per-field accuracy first, then latency;
+# see tasks/ocr/README.md). Where an engine cannot run here (no Korean model file, no Tesseract) the first
+# available one of ENGINE_PREFERENCE is used instead.
+DEFAULT_ENGINE = "ensemble"
+ENGINE_PREFERENCE = ("ensemble", "combined", "korean", "rapidocr", "tesseract")
 FALLBACK_ENGINE = "combined"
 
 # Upload limits (the web slice may pass stricter ones).
@@ -79,6 +81,11 @@ class OcrConfig:
         return Path(self.korean_model_path).is_file() and Path(self.korean_charset_path).is_file()
 
     def default_engine(self) -> str:
-        if DEFAULT_ENGINE == "korean" and not self.korean_model_available():
-            return FALLBACK_ENGINE
-        return DEFAULT_ENGINE
+        """DEFAULT_ENGINE where it can run here, else the first available of ENGINE_PREFERENCE."""
+        from .engines import available_engines
+
+        available = available_engines(self)
+        for name in (DEFAULT_ENGINE, *ENGINE_PREFERENCE):
+            if name in available:
+                return name
+        return FALLBACK_ENGINE

@@ -209,6 +209,8 @@ def normalize(text: str) -> str:
     t = t.replace("₩", " ").replace("\\", " ").replace("，", ",")
     # digit-like letters glued to digits ("2O26", "4,5OO", "l2,000")
     t = _RUN.sub(_fix_run, t)
+    # doubled separators: "350,.000"
+    t = re.sub(r"(?<=\d)[,.]{2,}(?=\d{3}(?!\d))", ",", t)
     # spaces inside thousands groups: "43, 500" / "43 ,500"
     t = re.sub(r"(?<=\d)\s*([,.])\s+(?=\d{3}(?!\d))", r"\1", t)
     t = re.sub(r"(?<=\d)\s+([,.])(?=\d{3}(?!\d))", r"\1", t)
@@ -948,9 +950,20 @@ def _p_amount(text: str):
     if m:
         v = int(re.sub(r"\D", "", m.group(1) + m.group(2)))
         return v, lead
+    # a date or a year is not an amount ("2026년", "20260108", "2026.01.08")
+    t = re.sub(
+        r"(?<!\d)(20\d{2}\s*(?:년|[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2})|20\d{6}(?!\d))",
+        lambda x: " " * len(x.group(0)),
+        t,
+    )
     a = parse_amount(t)
     if a is None:
         return None
+    # a small plain number before a well-formed amount is a count or a code: "2 43,500", "54 26,600원"
+    if a[0] < 1000 and "," not in t[a[1] : a[2]] and "." not in t[a[1] : a[2]]:
+        b = amounts_in(t[a[2] :])
+        if b and b[0][0] >= 1000:
+            return b[0][0], lead + a[2] + b[0][1]
     # skip what is plainly not an amount: a percentage, a count in front of a bigger amount
     if t[a[2] : a[2] + 1] == "%":
         rest = t[a[2] + 1 :]
