@@ -961,9 +961,9 @@ def _p_amount(text: str):
         return None
     # a small plain number before a well-formed amount is a count or a code: "2 43,500", "54 26,600원"
     if a[0] < 1000 and "," not in t[a[1] : a[2]] and "." not in t[a[1] : a[2]]:
-        b = amounts_in(t[a[2] :])
-        if b and b[0][0] >= 1000:
-            return b[0][0], lead + a[2] + b[0][1]
+        later = amounts_in(t[a[2] :])
+        if later and later[0][0] >= 1000:
+            return later[0][0], lead + a[2] + later[0][1]
     # skip what is plainly not an amount: a percentage, a count in front of a bigger amount
     if t[a[2] : a[2] + 1] == "%":
         rest = t[a[2] + 1 :]
