@@ -23,6 +23,7 @@ from components.organisations.controllers import (
     OrganisationController,
     OrganisationListController,
 )
+from components.platform import metrics as observability
 from components.platform.db import close_pool, open_pool
 from components.platform.db import engine as db_engine
 from components.platform.logging import configure_logging
@@ -30,7 +31,6 @@ from components.platform.queue import make_queue
 from components.receipts.controllers import ReceiptController
 from components.ui.forms import Conflict, NotAllowed, NotFound, ValidationFailed
 from components.ui.rendering import is_htmx, redirect, render
-from web import observability
 from web.security import RequestContextMiddleware
 from web.settings import Settings
 
@@ -153,8 +153,9 @@ async def health_ready(request: Request[Any, Any, Any]) -> Response[dict[str, An
     )
 
 
-@get("/metrics", name="metrics", sync_to_thread=False)
-def metrics() -> Response[bytes]:
+@get("/metrics", name="metrics")
+async def metrics() -> Response[bytes]:
+    await observability.refresh_all()
     return Response(generate_latest(observability.REGISTRY), media_type="text/plain; version=0.0.4")
 
 

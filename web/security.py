@@ -13,7 +13,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from loguru import logger
 
 from components.accounts import services as accounts
-from web.observability import HTTP_LATENCY, HTTP_REQUESTS
+from components.platform.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 SESSION_COOKIE = "chongmu_session"
 

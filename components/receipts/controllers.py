@@ -14,6 +14,7 @@ from litestar.exceptions import HTTPException
 from components.accounts.guards import requires_login
 from components.organisations.dependencies import provide_org
 from components.organisations.services import OrgContext
+from components.platform import metrics as observability
 from components.receipts import metrics, services
 from components.receipts.images import Limits
 from components.receipts.services import EVIDENCE_LABELS, FIELD_LABELS, LOW_CONFIDENCE, PAYMENT_LABELS
@@ -29,7 +30,6 @@ from components.ui.rendering import (
     render,
     render_string,
 )
-from web import observability
 from web.settings import UploadSettings
 
 Req = Request[Any, Any, Any]

@@ -1,14 +1,11 @@
 """Receipts on the web's /metrics: receipts by status and the queue depth, read from the database.
 
-Prometheus collectors are synchronous and /metrics runs on the event loop, so a scrape returns the
-last snapshot and, when it is older than `max_age_s`, starts an asynchronous refresh for the next one.
+Prometheus collectors are synchronous, so the snapshot is refreshed by an async refresher that the web's
+/metrics route awaits before rendering (two COUNT queries per scrape).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,19 +14,17 @@ from piccolo.querystring import QueryString
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
+from components.platform.metrics import register_refresher
 from components.platform.queue import QUEUE_NAME
 from components.receipts import services
 from components.receipts.tables import ReceiptStatus
 
 
 class ReceiptCollector(Collector):
-    def __init__(self, queue_gauge: Any = None, max_age_s: float = 10.0) -> None:
+    def __init__(self, queue_gauge: Any = None) -> None:
         self.snapshot: dict[str, int] = {}
         self.queued_jobs: int | None = None
-        self.taken = 0.0
-        self.max_age_s = max_age_s
         self.queue_gauge = queue_gauge
-        self._task: asyncio.Task[None] | None = None
 
     async def refresh(self) -> None:
         try:
@@ -42,15 +37,8 @@ class ReceiptCollector(Collector):
             self.queued_jobs = int(rows[0]["n"]) if rows else 0
             if self.queue_gauge is not None:
                 self.queue_gauge.set(self.queued_jobs)
-            self.taken = time.monotonic()
         except Exception as exc:  # metrics must never break the scrape
             logger.debug("receipt metrics refresh failed: {}", exc)
-
-    def _schedule(self) -> None:
-        if self._task is not None and not self._task.done():
-            return
-        with contextlib.suppress(RuntimeError):  # no running loop (e.g. a thread): keep the old snapshot
-            self._task = asyncio.get_running_loop().create_task(self.refresh())
 
     def describe(self) -> Iterator[GaugeMetricFamily]:
         yield GaugeMetricFamily(
@@ -59,8 +47,6 @@ class ReceiptCollector(Collector):
         yield GaugeMetricFamily("chongmu_receipts_failed_ratio", "Share of receipts whose OCR failed")
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        if time.monotonic() - self.taken > self.max_age_s:
-            self._schedule()
         family = GaugeMetricFamily(
             "chongmu_receipts", "Receipts by status (from the database)", labels=["status"]
         )
@@ -83,4 +69,5 @@ def install(registry: CollectorRegistry, queue_gauge: Any = None) -> ReceiptColl
         collector = ReceiptCollector(queue_gauge)
         registry.register(collector)
         _installed[id(registry)] = collector
+        register_refresher(collector.refresh)
     return collector

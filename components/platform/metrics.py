@@ -1,6 +1,10 @@
-"""Prometheus metrics (RED by route template) and the request log line."""
+"""The web process's Prometheus registry: RED by route template, logins, queue depth, and collectors that
+components add. A component whose figures come from the database registers an async refresher, which the
+/metrics route awaits before it renders (collectors themselves are synchronous)."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -22,3 +26,15 @@ HTTP_LATENCY = Histogram(
 LOGINS = Counter("chongmu_logins_total", "Login attempts by outcome", ["outcome"], registry=REGISTRY)
 REGISTRATIONS = Counter("chongmu_registrations_total", "New accounts", registry=REGISTRY)
 QUEUE_DEPTH = Gauge("chongmu_queue_depth", "Jobs waiting in the SAQ queue", registry=REGISTRY)
+
+REFRESHERS: list[Callable[[], Awaitable[None]]] = []
+
+
+def register_refresher(refresh: Callable[[], Awaitable[None]]) -> None:
+    if refresh not in REFRESHERS:
+        REFRESHERS.append(refresh)
+
+
+async def refresh_all() -> None:
+    for refresh in REFRESHERS:
+        await refresh()
