@@ -28,12 +28,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/e2e/" in str(item.fspath):
-            item.add_marker(pytest.mark.e2e)
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -47,9 +41,12 @@ def _chromium() -> str:
     raise RuntimeError("Debian chromium is required for browser tests: apt-get install chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server() -> Iterator[str]:
-    """Base URL of Granian + a SAQ worker serving the test database (stopped at the end of the session)."""
+    """Base URL of Granian + a SAQ worker serving the test database, for one test module.
+
+    Stopped after the module: a worker left running would take other tests' jobs from the shared queue.
+    """
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
