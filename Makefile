@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-# torch (CPU build, 2.13.0 lies on our machines) only for the recogniser's training smoke test.
+# torch (CPU build, 2.13.0 lies on our machines) and onnx, only for the recogniser's training tests.
 TRAIN_STAMP := $(VENV)/.installed-train
 $(TRAIN_STAMP): $(STAMP)
-	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q 'torch==2.13.0'
+	$(PY) -m pip install -q -e '.[dev,train]'
 	@touch $(TRAIN_STAMP)
 
 venv: $(STAMP)
