@@ -768,10 +768,26 @@ class Printer:
             else:
                 left = ((self.width if x is None else 2 * x) - img.width) // 2
             imgs.append((img, max(0, left)))
-        hmax = max((im.height for im, _ in imgs), default=round(self.size * 1.1))
+        # parts come left to right: a part that would overprint the one before it moves right, and one that
+        # no longer fits goes to the next line, right-aligned (as a POS printer wraps a long value)
+        placed: list[tuple[Image.Image, int]] = []
+        overflow: list[Image.Image] = []
+        end = 0
         for im, left in imgs:
+            if placed and left < end + self.size // 3:
+                left = end + self.size // 3
+            if placed and left + im.width > self.width - 2:
+                overflow.append(im)
+                continue
+            placed.append((im, left))
+            end = left + im.width
+        hmax = max((im.height for im, _ in placed), default=round(self.size * 1.1))
+        for im, left in placed:
             self.canvas.paste(255, (left, self.y + hmax - im.height), im)
         self.y += round(max(hmax, self.size) * self.leading * advance)
+        for im in overflow:
+            self.canvas.paste(255, (max(0, self.right - im.width), self.y), im)
+            self.y += round(max(im.height, self.size) * self.leading)
 
     def left(self, text: str, **style) -> None:
         self.row((text, "l", None, style))
