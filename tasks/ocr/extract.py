@@ -862,7 +862,7 @@ def _below_text(rows: list[Row], ri: int, x0: float, x_stop: float | None) -> tu
             for tm in re.finditer(r"\S+", s.text):
                 tx0 = s.x0 + (s.x1 - s.x0) * tm.start() / max(1, len(s.text))
                 tx1 = s.x0 + (s.x1 - s.x0) * tm.end() / max(1, len(s.text))
-                if tx1 < x0 - 0.5 * row.h:
+                if (tx0 + tx1) / 2 < x0 - 0.5 * row.h:
                     continue
                 if x_stop is not None and tx0 >= x_stop - 0.3 * row.h:
                     continue
@@ -873,6 +873,11 @@ def _below_text(rows: list[Row], ri: int, x0: float, x_stop: float | None) -> tu
             break
     return "", None
 
+
+EXACT_LABELS: dict[str, set[str]] = {}
+for _key, _words in LABELS.items():
+    for _w in _words:
+        EXACT_LABELS.setdefault(compact(_w).upper(), set()).add(_key)
 
 # amounts that are not the receipt's total although their labels look like one (cash given, change, points)
 NOT_LABEL = re.compile(r"받\s*은\s*(금\s*액|돈)|거\s*스\s*름|잔\s*(액|돈|여)|포\s*인\s*트|적\s*립")
@@ -893,6 +898,9 @@ def find_labelled(
         after = text[m.end() :]
         if NOT_LABEL.match(text, m.start()):
             continue
+        owners = EXACT_LABELS.get(compact(m.group(0)).upper())
+        if owners and key not in owners:
+            continue  # a fuzzy match that is exactly another field's label ("할인금액" is not "승인금액")
         if exclude_after and (
             re.match(exclude_after, after.lstrip()) or re.match(exclude_after, compact(after))
         ):

@@ -358,3 +358,12 @@ def test_date_variants_seen_on_photos():
     # the labelled value is found in another engine's reading of the same box
     f = extract_fields(page([("거 래 일 시:", 20, "거래일시"), ("2026/03/06 2O-l4", 300, "2026/03/0620:14")]))
     assert f.datetime.value == "2026-03-06T20:14"
+
+
+def test_fuzzy_label_never_takes_another_fields_exact_label():
+    f = extract_fields(page("합계금액 10,000", "할인금액 -2,000", "결제금액 8,000"))
+    assert f.total.value == 8000 and f.discount.value == 2000
+    f = extract_fields(
+        page("카페라떼 5,000 2 10,000", "할인금액 -2,000", "합계금액 8,000", "현금 30,000", "거스름 22,000")
+    )
+    assert f.total.value == 8000
