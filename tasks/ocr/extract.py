@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1456,6 +1457,17 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
             if lower:
                 v, ri, s = max(lower, key=lambda x: x[0])
                 total = Cand(v, s.conf * 0.4, s.box, ri, False)
+    # the amount printed three times or more (합계, 카드 결제, 승인금액) and largest in the lower part is the
+    # total even when the label we read says otherwise (garbled labels: "합제급떡")
+    lower_counts = Counter(v for v, ri, _s in allam if ri >= n // 3)
+    rep = max((v for v, k in lower_counts.items() if k >= 3), default=None)
+    if (
+        rep is not None
+        and rep >= max(lower_counts)
+        and (total is None or (total.prio < 3 and total.value < rep))
+    ):
+        ri, sg = vals[rep]
+        total = Cand(rep, sg.conf * 0.8, sg.box, ri, False, 1)
     s_v = (rf.supply_amount.value or 0) + (rf.vat.value or 0) + (rf.service_charge.value or 0)
     if (
         rf.supply_amount.value

@@ -367,3 +367,17 @@ def test_fuzzy_label_never_takes_another_fields_exact_label():
         page("카페라떼 5,000 2 10,000", "할인금액 -2,000", "합계금액 8,000", "현금 30,000", "거스름 22,000")
     )
     assert f.total.value == 8000
+
+
+def test_amount_printed_three_times_is_the_total_when_labels_are_garbled():
+    f = extract_fields(
+        page(
+            "상품명 단가 수량 금액",
+            [("생수 2L 1,000 6", 20), ("6,000", 450)],
+            [("& 85 ow", 20), ("19,800", 450)],
+            [("합제급떡", 20), ("185,570", 450)],
+            [("신용기드", 20), ("185,570", 450)],
+            [("[48508791]", 20), ("185,570", 450)],
+        )
+    )
+    assert f.total.value == 185570
