@@ -4,7 +4,6 @@ torch is the `train` extra; without it this module errors at import on purpose (
 
 import json
 
-import pytest
 import torch  # noqa: F401  (fail loudly when the train extra is missing)
 
 from training.recognizer import train
