@@ -27,70 +27,25 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 TARGETS_MS = {"page": 150.0, "save": 50.0}
 
 
-def _psql(url: str, sql: str) -> None:
-    parts = urlparse(url)
-    env = {**os.environ, "PGPASSWORD": parts.password or ""}
-    subprocess.run(
-        [
-            "psql",
-            "-h",
-            parts.hostname or "127.0.0.1",
-            "-p",
-            str(parts.port or 5432),
-            "-U",
-            parts.username or "postgres",
-            "-d",
-            "postgres",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-qc",
-            sql,
-        ],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-
-
 def make_database() -> tuple[str, str, str]:
     """(bench url, server base url, database name), migrations applied."""
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "devdb.py"), "start"], check=True, capture_output=True
-        )
-        port = os.environ.get("CHONGMU_DEV_PG_PORT", "54329")
-        base = f"postgresql://chongmu@127.0.0.1:{port}/chongmu"
-    name = f"chongmu_bench_{uuid.uuid4().hex[:10]}"
-    _psql(base, f'CREATE DATABASE "{name}"')
-    url = urlunparse(urlparse(base)._replace(path=f"/{name}"))
-    env = {**os.environ, "DATABASE_URL": url}
-    result = subprocess.run(
-        [sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    if result.returncode != 0:
-        _psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        sys.exit(f"migrations failed:\n{result.stdout}\n{result.stderr}")
-    return url, base, name
+    from scripts.devdb import create_scratch_database
+
+    try:
+        return create_scratch_database("chongmu_bench")
+    except RuntimeError as exc:
+        sys.exit(str(exc))
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -335,7 +290,9 @@ def main() -> None:
         report = asyncio.run(run(args))
     finally:
         if not args.keep:
-            _psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            from scripts.devdb import drop_scratch_database
+
+            drop_scratch_database(base, name)
     print(
         f"\nbench-budget: {report['lines']} budget lines, {report['transactions']:,} transactions "
         f"(seeded in {report['seed_s']:.1f} s), {args.requests} requests each after {args.warmup} warm-up, "

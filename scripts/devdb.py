@@ -16,7 +16,9 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DIR = ROOT / "var" / "pg"
@@ -144,6 +146,64 @@ def createdb(name: str) -> None:
 
 def dropdb(name: str) -> None:
     _psql(f'drop database if exists "{name}" with (force)')
+
+
+def server_url() -> str:
+    """DATABASE_URL's server, or the embedded one (started if needed): where scratch databases go."""
+    base = os.environ.get("DATABASE_URL")
+    if base:
+        return base
+    start()
+    return f"postgresql://{USER}@127.0.0.1:{PORT}/chongmu"
+
+
+def admin_sql(url: str, sql: str) -> None:
+    """Run one statement in the `postgres` maintenance database of the server behind `url`."""
+    parts = urlparse(url)
+    subprocess.run(
+        [
+            shutil.which("psql") or str(_bindir() / "psql"),
+            "-h",
+            parts.hostname or "127.0.0.1",
+            "-p",
+            str(parts.port or 5432),
+            "-U",
+            parts.username or "postgres",
+            "-d",
+            "postgres",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-qc",
+            sql,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PGPASSWORD": parts.password or ""},
+    )
+
+
+def create_scratch_database(prefix: str) -> tuple[str, str, str]:
+    """A new, migrated database next to the configured server: (url, server url, name)."""
+    base = server_url()
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin_sql(base, f'CREATE DATABASE "{name}"')
+    url = urlunparse(urlparse(base)._replace(path=f"/{name}"))
+    result = subprocess.run(
+        [sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    if result.returncode != 0:
+        drop_scratch_database(base, name)
+        raise RuntimeError(f"migrations failed:\n{result.stdout}\n{result.stderr}")
+    return url, base, name
+
+
+def drop_scratch_database(base: str, name: str) -> None:
+    admin_sql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main(argv: list[str]) -> None:

@@ -9,76 +9,37 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
+
+from scripts.devdb import create_scratch_database, drop_scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 _created: dict[str, str] = {}
 
 
-def _admin_psql(url: str, sql: str) -> None:
-    parts = urlparse(url)
-    env = {**os.environ, "PGPASSWORD": parts.password or ""}
-    subprocess.run(
-        [
-            "psql",
-            "-h",
-            parts.hostname or "127.0.0.1",
-            "-p",
-            str(parts.port or 5432),
-            "-U",
-            parts.username or "postgres",
-            "-d",
-            "postgres",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-qc",
-            sql,
-        ],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-
-
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or os.environ.get("CHONGMU_TEST_DB_READY"):
         return
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        subprocess.run([PY, str(ROOT / "scripts" / "devdb.py"), "start"], check=True, capture_output=True)
-        port = os.environ.get("CHONGMU_DEV_PG_PORT", "54329")
-        base = f"postgresql://chongmu@127.0.0.1:{port}/chongmu"
-    name = f"chongmu_test_{uuid.uuid4().hex[:10]}"
-    _admin_psql(base, f'CREATE DATABASE "{name}"')
-    url = urlunparse(urlparse(base)._replace(path=f"/{name}"))
+    try:
+        url, base, name = create_scratch_database("chongmu_test")
+    except RuntimeError as exc:
+        raise pytest.UsageError(str(exc)) from exc
     _created["url"], _created["base"], _created["name"] = url, base, name
     os.environ["DATABASE_URL"] = url
     os.environ["CHONGMU_TEST_DB_READY"] = "1"
     os.environ.setdefault("CHONGMU_SECRET_KEY", "test-secret-key-not-for-production")
     os.environ.setdefault("CHONGMU_LOG_JSON", "0")
     os.environ.setdefault("CHONGMU_LOG_LEVEL", "WARNING")
-    result = subprocess.run(
-        [PY, "-m", "piccolo.main", "migrations", "forwards", "all"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-    )
-    if result.returncode != 0:
-        raise pytest.UsageError(f"migrations failed:\n{result.stdout}\n{result.stderr}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _created and not os.environ.get("CHONGMU_KEEP_TEST_DB"):
         try:
-            _admin_psql(_created["base"], f'DROP DATABASE IF EXISTS "{_created["name"]}" WITH (FORCE)')
+            drop_scratch_database(_created["base"], _created["name"])
         except subprocess.CalledProcessError:
             pass
 
