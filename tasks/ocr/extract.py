@@ -439,7 +439,9 @@ TITLE_WORDS = re.compile(
     r"영수증|매출전표|전표|신용승인|승인정보|카드|고객용|가맹점용|보관용|공급받는자|공급자용|세금계산서|"
     r"거래명세|명세서|명세표|재발행|주문서|주문번호|결제|정보|IC\b|POS|포스|감사합니다|환영|welcome|receipt|"
     r"invoice|현금|간이|교환|환불|No\.|번호|일시|^\W*$|영수[증중층]|승인|[(\[].*용[)\]]|회원용|고객용|기간|소재지|"
-    r"사업장|귀하|공급자|매출|주문|테이블|table|POS|계산원|담당",
+    r"사업장|귀하|공급자|매출|주문|테이블|table|POS|계산원|담당|"
+    # misread slip titles seen on photos: 산용/선용 for 신용, 해출/애출/메출 for 매출
+    r"[신산선싱][용응]|[매해애메]출",
     re.IGNORECASE,
 )
 ADDRESS_RE = re.compile(

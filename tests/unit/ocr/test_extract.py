@@ -334,6 +334,18 @@ def test_compact_slip_without_labels():
     assert d["total"] == 690000 and d["evidence_type"] == "card_slip"
 
 
+def test_misread_slip_title_is_not_the_store_name():
+    f = extract_fields(
+        page(
+            "산용 카드 해출전표",
+            "(주)큰집관광",
+            "572-88-40295 허경자",
+            [("총금액", 20), ("690,000원", 380)],
+        )
+    )
+    assert f.store_name.value == "(주)큰집관광"
+
+
 def test_mart_items_name_row_then_unit_times_quantity_row():
     f = extract_fields(
         page(
