@@ -33,12 +33,6 @@ def _params(request: Req) -> dict[str, str]:
     return {k: v for k, v in request.query_params.items() if isinstance(v, str)}
 
 
-def _targeted(request: Req, element_id: str, block: str) -> str | None:
-    """The block for an HTMX request aimed at that element (filters); the full page otherwise (also when an
-    HX-Location redirect loads the page into <body>)."""
-    return block if request.headers.get("hx-target") == element_id else None
-
-
 def _with_oob(
     request: Req,
     response: Response[str],
@@ -97,7 +91,8 @@ class EventController(Controller):
                 "page_size": services.PAGE_SIZE,
                 "pager_base": f"?{query}&" if query else "?",
             },
-            block=_targeted(request, "event-list", "event_list"),
+            block="event_list",
+            target="event-list",
         )
 
     async def _form_page(
@@ -121,7 +116,8 @@ class EventController(Controller):
                 "past_events": await services.past_events(ctx, exclude=event["id"] if event else None),
             },
             status_code=status,
-            block=_targeted(request, "event-form", "event_form"),
+            block="event_form",
+            target="event-form",
         )
 
     @get("/new", name="event_new")
@@ -550,7 +546,8 @@ class EventController(Controller):
                 "page_size": services.PAGE_SIZE,
                 "pager_base": f"?{query}&" if query else "?",
             },
-            block=_targeted(request, "tx-list", "tx_list"),
+            block="tx_list",
+            target="tx-list",
         )
 
     async def _tx_form(
@@ -581,7 +578,8 @@ class EventController(Controller):
                 "tx_status_choices": TX_STATUS_CHOICES,
             },
             status_code=status,
-            block=_targeted(request, "tx-form", "tx_form"),
+            block="tx_form",
+            target="tx-form",
         )
 
     @get("/{event_id:int}/transactions/new", name="tx_new")

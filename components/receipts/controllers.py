@@ -79,11 +79,6 @@ def _job_options(s: UploadSettings) -> services.JobOptions:
     )
 
 
-def _block_for(request: Req, element_id: str, block: str) -> str | None:
-    """Only the block when HTMX targets that element (HX-Location redirects load whole pages into <body>)."""
-    return block if request.headers.get("hx-target") == element_id else None
-
-
 def poll_delay(n: int) -> float:
     """Seconds before the n-th status poll: 2, 3, 4.5 … growing to 15."""
     return round(min(2.0 * 1.5 ** max(n, 0), 15.0), 1)
@@ -179,7 +174,8 @@ class ReceiptController(Controller):
                 "poll_delay": poll_delay(0),
                 "review_next": await services.next_for_review(ctx, event_id),
             },
-            block=_block_for(request, "receipt-list", "receipt_list"),
+            block="receipt_list",
+            target="receipt-list",
             status_code=status,
         )
 
@@ -366,7 +362,8 @@ class ReceiptController(Controller):
                 "n": 0,
                 "ocr_warnings": [w for w in receipt.get("warnings") or [] if isinstance(w, str)],
             },
-            block=_block_for(request, "review", "review"),
+            block="review",
+            target="review",
             status_code=status,
         )
 

@@ -144,13 +144,20 @@ def render(
     context: dict[str, Any] | None = None,
     *,
     block: str | None = None,
+    target: str | None = None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response[str]:
     ctx = {**base_context(request), **(context or {})}
     messages = pending_flash(request) + request.scope.get("state", {}).get("flash_now", [])
     ctx["flash_messages"] = [*(context or {}).get("flash_messages", []), *messages]
-    partial = block is not None and is_partial(request)
+    # With `target`, the block only when HTMX swaps into that very element (a filter form aimed at a list);
+    # any other HTMX request to the same URL (a boosted link, an HX-Location redirect) gets the page.
+    partial = (
+        block is not None
+        and is_partial(request)
+        and (target is None or request.headers.get("hx-target") == target)
+    )
     html = render_string(template, ctx, block=block if partial else None)
     if partial and messages:
         html += render_string("ui/flash.html", {**ctx, "oob": True})
@@ -160,6 +167,13 @@ def render(
     if request.cookies.get(FLASH_COOKIE):
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
+
+
+def link_unusable(request: Request[Any, Any, Any], title: str, message: str) -> Response[str]:
+    """410 page for a one-time link (invitation, password reset) that is forged, used, revoked or expired."""
+    return render(
+        request, "errors/error.html", {"status": 410, "title": title, "message": message}, status_code=410
+    )
 
 
 def flash_now(request: Request[Any, Any, Any], message: str, level: str = "error") -> None:
