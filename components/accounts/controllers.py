@@ -12,7 +12,7 @@ from components.accounts.guards import requires_login
 from components.accounts.services import AuthPolicy, LoginRefused
 from components.ui.forms import Conflict, NotFound, ValidationFailed
 from components.ui.http import address, current_user, form_data, safe_next
-from components.ui.rendering import redirect, render
+from components.ui.rendering import link_unusable, redirect, render
 
 SESSION_COOKIE = "chongmu_session"
 
@@ -193,12 +193,7 @@ class AccountController(Controller):
         try:
             row = await services.check_reset_token(token)
         except (NotFound, Conflict) as exc:
-            return render(
-                request,
-                "errors/error.html",
-                {"status": 410, "title": "링크를 사용할 수 없습니다", "message": exc.message},
-                status_code=410,
-            )
+            return link_unusable(request, "링크를 사용할 수 없습니다", exc.message)
         return render(
             request, "accounts/reset.html", {"token": token, "email": row["user.email"], "errors": {}}
         )
@@ -224,10 +219,5 @@ class AccountController(Controller):
                 status_code=422,
             )
         except (NotFound, Conflict) as exc:
-            return render(
-                request,
-                "errors/error.html",
-                {"status": 410, "title": "링크를 사용할 수 없습니다", "message": exc.message},
-                status_code=410,
-            )
+            return link_unusable(request, "링크를 사용할 수 없습니다", exc.message)
         return redirect(request, "/login", "새 비밀번호로 로그인하세요.")

@@ -14,7 +14,7 @@ from components.organisations.services import ROLE_LABELS, OrgContext
 from components.organisations.tables import Role
 from components.ui.forms import Conflict, NotFound, ValidationFailed
 from components.ui.http import address, current_user, form_data
-from components.ui.rendering import flash_now, redirect, render
+from components.ui.rendering import flash_now, link_unusable, redirect, render
 
 ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
 
@@ -57,12 +57,7 @@ class InvitationController(Controller):
         try:
             invitation = await services.find_invitation(token)
         except (NotFound, Conflict) as exc:
-            return render(
-                request,
-                "errors/error.html",
-                {"status": 410, "title": "초대 링크를 사용할 수 없습니다", "message": exc.message},
-                status_code=410,
-            )
+            return link_unusable(request, "초대 링크를 사용할 수 없습니다", exc.message)
         return render(request, "organisations/invitation.html", {"invitation": invitation, "token": token})
 
     @post("/invite/{token:str}", name="invitation_accept", guards=[requires_login])
@@ -70,12 +65,7 @@ class InvitationController(Controller):
         try:
             org_id = await services.accept_invitation(current_user(request), token, address(request))
         except (NotFound, Conflict) as exc:
-            return render(
-                request,
-                "errors/error.html",
-                {"status": 410, "title": "초대 링크를 사용할 수 없습니다", "message": exc.message},
-                status_code=410,
-            )
+            return link_unusable(request, "초대 링크를 사용할 수 없습니다", exc.message)
         return redirect(request, f"/o/{org_id}", "단체에 가입했습니다.")
 
 
