@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -357,19 +358,27 @@ class _CropEngine:
         self.config = config
         self.cross_check = cross_check
 
-    def second_reader(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        raise NotImplementedError
-
     def hangul_readers(self, crops: list[np.ndarray]) -> list[list[tuple[str, float]]]:
-        """Readings of every crop by each Hangul-capable reader (one list per reader)."""
-        return [self.second_reader(crops)]
+        """Readings of every crop by each in-process Hangul reader (one list per reader)."""
+        return []
+
+    def background_readers(self) -> list[Callable[[list[np.ndarray]], list[tuple[str, float]]]]:
+        """Readers that run outside this process (Tesseract): started on a thread before the in-process
+        readers, so that on a 2-core machine the subprocess and onnxruntime read at the same time."""
+        return []
 
     def read(self, image: Image.Image) -> list[OcrLine]:
         boxes, crops, back = _detect_and_crop(self.backend, image)
         if not boxes:
             return []
-        readers = self.hangul_readers(crops)
-        first = self.backend.recognize(crops) if self.cross_check else [("", 0.0)] * len(crops)
+        pending = [_BACKGROUND.submit(reader, crops) for reader in self.background_readers()]
+        try:
+            readers = self.hangul_readers(crops)
+            first = self.backend.recognize(crops) if self.cross_check else [("", 0.0)] * len(crops)
+        except BaseException:
+            wait(pending)  # no subprocess outlives a failed read
+            raise
+        readers += [f.result() for f in pending]
         lines = []
         for i, (b, (t1, c1)) in enumerate(zip(boxes, first, strict=True)):
             t1 = t1.strip() if c1 >= 0.3 else ""
@@ -385,16 +394,21 @@ class _CropEngine:
             lines.append(OcrLine(text, _box(b, back), float(conf), alts))
         return _sort_lines(lines)
 
-
-class CombinedEngine(_CropEngine):
-    name = "combined"
-
-    def second_reader(self, crops):
+    def tesseract(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         return tesseract_lines(
             crops,
             cmd=shutil.which(self.config.tesseract_cmd) or self.config.tesseract_cmd,
             timeout=self.config.tesseract_timeout,
         )
+
+
+class CombinedEngine(_CropEngine):
+    """rapidocr's line boxes and digits, Hangul read by Tesseract."""
+
+    name = "combined"
+
+    def background_readers(self):
+        return [self.tesseract]
 
 
 class KoreanEngine(_CropEngine):
@@ -410,23 +424,19 @@ class KoreanEngine(_CropEngine):
             config.korean_model_path, config.korean_charset_path, max(1, config.threads)
         )
 
-    def second_reader(self, crops):
-        return [(str(t), float(c)) for t, c in self.recognizer.recognize(crops)]
+    def hangul_readers(self, crops):
+        return [[(str(t), float(c)) for t, c in self.recognizer.recognize(crops)]]
 
 
 class EnsembleEngine(KoreanEngine):
     """rapidocr's line boxes read by rapidocr (digits), Tesseract and our Korean CRNN (Hangul); per line
-    the surer Hangul reading, the others kept as alternatives for the extractor."""
+    the surer Hangul reading, the others kept as alternatives for the extractor. Tesseract reads on a
+    thread (its own process) while the two ONNX readers run."""
 
     name = "ensemble"
 
-    def hangul_readers(self, crops):
-        tess = tesseract_lines(
-            crops,
-            cmd=shutil.which(self.config.tesseract_cmd) or self.config.tesseract_cmd,
-            timeout=self.config.tesseract_timeout,
-        )
-        return [self.second_reader(crops), tess]
+    def background_readers(self):
+        return [self.tesseract]
 
 
 # --------------------------------------------------------------------------- registry
@@ -480,6 +490,7 @@ _FACTORIES = {
     "ensemble": EnsembleEngine,
 }
 _lock = threading.Lock()
+_BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ocr-subprocess")
 _instances: dict[tuple[str, OcrConfig], OcrEngine] = {}
 
 

@@ -489,7 +489,8 @@ def parse_biz_all(text: str) -> list[tuple[str, bool, int]]:
 
 
 DATE_RE = re.compile(
-    r"(?<!\d)(\d{4}|\d{2})\s*(?:[-./]|년)\s*(\d{1,2})\s*(?:[-./,]|월)\s*(\d{1,2})(?:\s*일)?"
+    # a table border read as "1" before a two-digit year: "|26/01/07" → "126/01/07"
+    r"(?<!\d)(?:1(?=\d{2}[-./]\d))?(\d{4}|\d{2}|\d(?=\s*년))\s*(?:[-./:]|년)\s*(\d{1,2})\s*(?:[-./,]|월)\s*(\d{1,2})(?:\s*일)?"
     r"(?:\s*[(\[]?\s*[월화수목금토일]?\s*(?:요일)?\s*[)\]]?)?"
 )
 DATE_COMPACT_RE = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
@@ -540,6 +541,27 @@ class DateHit:
         return f"{self.date.isoformat()}T{h:02d}:{mi:02d}:{s:02d}"
 
 
+def _time_after(rest: str) -> tuple[int, int, int | None] | None:
+    """The time printed right after a date, also when the OCR garbled its separators."""
+    # the colon read as a dash or dot: "20-14", "10-57-03", "13-08:25"
+    md = re.match(r"\s{0,2}(\d{2})[-.:](\d{2})(?:[-.:](\d{2}))?(?![\d,])", rest)
+    if md and int(md.group(1)) <= 23 and int(md.group(2)) <= 59 and int(md.group(3) or 0) <= 59:
+        return int(md.group(1)), int(md.group(2)), int(md.group(3)) if md.group(3) else None
+    t = parse_time(rest[:24])
+    if t and t[3] <= 4:
+        return t[0], t[1], t[2]
+    for rx in (
+        # the colon lost: "2026-06-15 1041"
+        r"\s{0,2}(\d{2})(\d{2})()(?![\d,.:])",
+        # seconds garbled into digits: "14:45105:05"
+        r"\s{0,2}(\d{2}):(\d{2})()(?=\d)",
+    ):
+        md = re.match(rx, rest)
+        if md and int(md.group(1)) <= 23 and int(md.group(2)) <= 59 and int(md.group(3) or 0) <= 59:
+            return int(md.group(1)), int(md.group(2)), int(md.group(3)) if md.group(3) else None
+    return None
+
+
 def parse_dates(text: str, allow_compact: bool = False) -> list[DateHit]:
     hits = []
     for m in DATE_RE.finditer(text):
@@ -547,18 +569,17 @@ def parse_dates(text: str, allow_compact: bool = False) -> list[DateHit]:
         fixed = False
         if len(m.group(1)) == 4 and not 2000 <= y <= 2099:
             y, fixed = 2000 + y % 100, True  # "9026-11-20": a swapped digit in the century
+        if len(m.group(1)) == 1:
+            # "6 년 9 월 5 일": a handwritten year whose first digits were lost; this decade's
+            y, fixed = dt.date.today().year // 10 * 10 + y, True
         d = _valid_date(y, int(m.group(2)), int(m.group(3)))
         if d is None:
             continue
         if len(m.group(1)) == 2 and not re.search(r"[./년-]", m.group(0)):
             continue
-        t = parse_time(text[m.end() : m.end() + 24])
-        tm = (t[0], t[1], t[2]) if t and t[3] <= 4 else None
-        if tm is None:
-            # the colon read as a dash or dot right after the date: "2026/03/06 20-14", "10-57-03"
-            md = re.match(r"\s{0,2}(\d{2})[-.](\d{2})(?:[-.](\d{2}))?(?![\d,])", text[m.end() :])
-            if md and int(md.group(1)) <= 23 and int(md.group(2)) <= 59 and int(md.group(3) or 0) <= 59:
-                tm = (int(md.group(1)), int(md.group(2)), int(md.group(3)) if md.group(3) else None)
+        tm = _time_after(text[m.end() :])
+        if tm is None and ":" in m.group(0)[: len(m.group(1)) + 2]:
+            continue  # "26:02.20" is a date only when a time follows ("26:02.20 13:50")
         hits.append(DateHit(d, tm, m.start(), fixed))
     if allow_compact or not hits:
         for m in DATE_COMPACT_RE.finditer(text):
@@ -1135,6 +1156,10 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         if not (today.replace(year=max(2000, today.year - 10)) <= h.date <= today + dt.timedelta(days=400)):
             c.conf *= 0.5
             c.prio -= 2
+    if not date_cands:
+        got = _date_from_item_column(rows)
+        if got:
+            date_cands.append(got)
     if date_cands:
         # prefer labelled dates with a time (with seconds over without); among equals, the earliest
         best = max(
@@ -1303,6 +1328,40 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
 
     _checks(rf)
     return rf
+
+
+def _date_from_item_column(rows: list[Row]) -> Cand | None:
+    """A handwritten 간이영수증 whose 작성년월일 cell is unreadable: its items' 월일 column ("6/27") gives
+    month and day, the cell's "2026 년" (or else the latest year that is not in the future) the year."""
+    md: Counter[tuple[int, int]] = Counter()
+    first: dict[tuple[int, int], tuple[int, Seg]] = {}
+    year = None
+    for ri, row in enumerate(rows):
+        found: set[tuple[int, int]] = set()
+        for s in row.segs:
+            for text in s.readings:
+                if year is None and (my := re.search(r"(?<!\d)(20\d{2}|\d{2})\s*년", text)):
+                    y = int(my.group(1))
+                    year = y if y > 2000 else 2000 + y
+                for m in re.finditer(r"(?<![\d/.])(\d{1,2})\s?/\s?(\d{1,2})(?![\d/.,])", text):
+                    key = (int(m.group(1)), int(m.group(2)))
+                    if 1 <= key[0] <= 12 and 1 <= key[1] <= 31 and key not in found:
+                        found.add(key)
+                        first.setdefault(key, (ri, s))
+        md.update(found)
+    if not md or not any(_label_hits(rows, "datetime")):
+        return None
+    (mo, day), _k = md.most_common(1)[0]
+    today = dt.date.today()
+    d = _valid_date(year, mo, day) if year else None
+    if d is None or d > today + dt.timedelta(days=400):
+        d = _valid_date(today.year, mo, day)
+        if d is not None and d > today:
+            d = _valid_date(today.year - 1, mo, day)
+    if d is None:
+        return None
+    ri, seg = first[(mo, day)]
+    return Cand(DateHit(d, None, 0, True), seg.conf * 0.4, seg.box, ri, False, 0)
 
 
 def _cut_at_fields(name: str) -> str:

@@ -393,3 +393,39 @@ def test_amount_printed_three_times_is_the_total_when_labels_are_garbled():
         )
     )
     assert f.total.value == 185570
+
+
+def test_times_with_garbled_separators_after_the_date():
+    # a dash for the colon, the colon lost, seconds garbled into digits, a border read as "1"
+    assert _first(parse_dates("판매일: 26/11/03 13-08:25")).iso() == "2026-11-03T13:08:25"
+    assert _first(parse_dates("판매일: 2026-06-15 1041")).iso() == "2026-06-15T10:41"
+    assert _first(parse_dates("2026/07/30 14:45105:05")).iso() == "2026-07-30T14:45"
+    assert _first(parse_dates(normalize("[|26/01/0715:29:06"))).iso() == "2026-01-07T15:29:06"
+    # a colon between year and month is a date only with a time after it
+    assert _first(parse_dates("26:02.20 13:50P05:05")).iso() == "2026-02-20T13:50"
+    assert parse_dates("26:02.20") == []
+
+
+def test_handwritten_date_from_the_item_column():
+    # the 작성년월일 cell is unreadable; the items' 월일 column and the year printed in the cell give it
+    f = extract_fields(
+        page(
+            "영수증",
+            "작성년월일",
+            "2026 년 673 27 일",
+            [("월일", 20), ("품목", 120), ("금액", 400)],
+            [("6/27", 20), ("기념품", 120), ("35,000", 400)],
+            [("6/27", 20), ("김밥", 120), ("3,000", 400)],
+            [("합계", 20), ("₩38,000", 400)],
+        )
+    )
+    assert f.datetime.value == "2026-06-27"
+    assert f.datetime.confidence < 0.5  # a guess, for the reviewer to check
+    # no 작성년월일 label: an item column alone is not taken as the receipt's date
+    g = extract_fields(page("영수증", [("6/27", 20), ("기념품", 120), ("35,000", 400)]))
+    assert g.datetime.value is None
+
+
+def test_one_digit_handwritten_year():
+    hit = _first(parse_dates("그 6 년 9 월 5 일"))
+    assert hit.date.month == 9 and hit.date.day == 5 and hit.date.year % 10 == 6 and hit.repaired
