@@ -1157,9 +1157,9 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
             c.conf *= 0.5
             c.prio -= 2
     if not date_cands:
-        got = _date_from_item_column(rows)
-        if got:
-            date_cands.append(got)
+        guessed = _date_from_item_column(rows)
+        if guessed:
+            date_cands.append(guessed)
     if date_cands:
         # prefer labelled dates with a time (with seconds over without); among equals, the earliest
         best = max(
