@@ -471,6 +471,17 @@ def parse_amount(text: str, allow_plain: bool = True) -> tuple[int, int, int] | 
     return best
 
 
+WON_SIGN_AMOUNT = re.compile(
+    r"(?:₩|\\|(?<![A-Za-z])[Ww])\s?(\d{1,3}(?:[,. ]\d{3})+|\d{4,9})(?![\d,.]|\s\d{3}(?!\d))"
+)
+
+
+def won_amounts(raw: str) -> list[int]:
+    """Amounts written after a won sign (₩, or the W and backslash OCR reads it as), raw OCR text."""
+    t = unicodedata.normalize("NFKC", raw).replace("￦", "₩")
+    return [int(re.sub(r"\D", "", m.group(1))) for m in WON_SIGN_AMOUNT.finditer(t)]
+
+
 def amounts_in(text: str) -> list[tuple[int, int, int]]:
     out = []
     for m in AMOUNT_THOUSANDS.finditer(text):
@@ -729,6 +740,7 @@ class Seg:
     y0: float
     x1: float
     y1: float
+    won: tuple[int, ...] = ()  # amounts after a won sign ("₩38,000-", "W 38 000"), one per reading
 
     @property
     def cy(self) -> float:
@@ -811,10 +823,11 @@ def build_rows(lines: list[OcrLine]) -> list[Row]:
     for i, ln in enumerate(usable):
         pts = [_rotate(p, ang) for p in ln.box]
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        readings = [normalize(ln.text)] + [normalize(a) for a in ln.alts if a and a.strip()]
-        segs.append(
-            Seg(i, readings[0], readings, ln.box, float(ln.confidence), min(xs), min(ys), max(xs), max(ys))
-        )
+        raw = [ln.text] + [a for a in ln.alts if a and a.strip()]
+        readings = [normalize(r) for r in raw]
+        seg = Seg(i, readings[0], readings, ln.box, float(ln.confidence), min(xs), min(ys), max(xs), max(ys))
+        seg.won = tuple(v for r in raw for v in won_amounts(r))
+        segs.append(seg)
     segs.sort(key=lambda s: s.cy)
     rows: list[Row] = []
     for s in segs:
@@ -984,7 +997,7 @@ def _p_amount(text: str):
         return v, lead
     # a date or a year is not an amount ("2026년", "20260108", "2026.01.08")
     t = re.sub(
-        r"(?<!\d)(20\d{2}\s*(?:년|[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2})|20\d{6}(?!\d))",
+        r"(?<!\d)(\d{4}\s*년|20\d{2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|20\d{6}(?!\d))",
         lambda x: " " * len(x.group(0)),
         t,
     )
@@ -1410,7 +1423,7 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         return find_labelled(rows, key, _p_amount, **kw)
 
     no_count = r"(수량|건수|개수|점수)"
-    paid = lab("total_paid", exclude_after=no_count)
+    paid = [c for c in lab("total_paid", exclude_after=no_count) if c.value >= 100]
     tot = lab(
         "total", exclude_after=no_count, exclude_before=r"(공급|과세|면세|부가|세액|봉사|할인|소|수량)$"
     )
@@ -1456,7 +1469,15 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
                         seen.add(v)
                         allam.append((v, ri, s))
 
-    cands = paid + tot
+    # a total is never an ID read beside its label ("승인금액: 53617848" when rows slip), nor smaller
+    # than the 과세/면세 amounts it is made of (a VAT value slipped next to "결제금액")
+    ids = {re.sub(r"\D", "", f.value or "") for f in (rf.approval_no, rf.biz_no, rf.phone)} - {""}
+    parts = [c.value for c in sup + taxfree]
+    cands = [
+        c
+        for c in paid + tot
+        if str(c.value) not in ids and (rf.discount.value or not parts or c.value >= max(parts))
+    ]
     total = None
     if cands:
         # a payment line (결제금액) beats 합계 unless a discount explains the difference
@@ -1485,6 +1506,22 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
                 _set(rf.supply_amount, Cand(s_val, s_seg.conf * 0.7, s_seg.box, s_row, False))
             if rf.vat.value is None:
                 _set(rf.vat, Cand(v_val, v_seg.conf * 0.7, v_seg.box, v_row, False))
+    if (taxfree and (total is None or total.prio < 3)) or total is None or not total.labelled:
+        # 면세 + 과세 + 부가세 = 합계 (VAT a tenth of the 과세 amount) finds the total on mart receipts
+        # whose values slipped a row away from their labels
+        am_counts = Counter(v for v, _ri, _s in allam)
+        triple = _taxfree_sum(vals, am_counts)
+        # without a 면세 label three amounts add up by chance on long receipts: then the sum must be
+        # at least every amount printed twice (합계 and 카드 결제 are)
+        if (
+            triple is not None
+            and not taxfree
+            and triple < max((v for v, k in am_counts.items() if k >= 2), default=0)
+        ):
+            triple = None
+        if triple is not None and (total is None or total.value != triple):
+            ri, sg = vals[triple]
+            total = Cand(triple, sg.conf * 0.8, sg.box, ri, False, 2)
     counts: dict[int, int] = {}
     for v, _ri, _s in allam:
         counts[v] = counts.get(v, 0) + 1
@@ -1521,14 +1558,52 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
     # the amount printed three times or more (합계, 카드 결제, 승인금액) and largest in the lower part is the
     # total even when the label we read says otherwise (garbled labels: "합제급떡")
     lower_counts = Counter(v for v, ri, _s in allam if ri >= n // 3)
+    # (the largest as the main readings have it: an alternative reading "93,670" of "93,570" is no rival)
+    lower_main = [v for v, ri, sg in allam if ri >= n // 3 and any(a[0] == v for a in amounts_in(sg.text))]
     rep = max((v for v, k in lower_counts.items() if k >= 3), default=None)
     if (
         rep is not None
-        and rep >= max(lower_counts)
-        and (total is None or (total.prio < 3 and total.value < rep))
+        and rep >= max(lower_main or lower_counts)
+        and (
+            total is None
+            or (total.prio < 3 and (total.value < rep or counts.get(total.value, 0) < lower_counts[rep]))
+        )
     ):
         ri, sg = vals[rep]
         total = Cand(rep, sg.conf * 0.8, sg.box, ri, False, 1)
+    # an amount written after a won sign in two places (the 총액 cell and the 합계 row of a handwritten
+    # 간이영수증, "₩38,000-") is the total, whatever the garbled labels said
+    won: Counter[int] = Counter()  # segments that print it
+    votes: Counter[int] = Counter()  # readings that agree on it
+    won_at: dict[int, tuple[int, Seg]] = {}
+    for ri, row in enumerate(rows):
+        for sg in row.segs:
+            votes.update(sg.won)
+            for v in set(sg.won):
+                if 100 <= v < 100_000_000:
+                    won[v] += 1
+                    won_at.setdefault(v, (ri, sg))
+    if won:
+        wv = max(won, key=lambda v: (won[v], votes[v], v))
+        k = won[wv]
+        # printed twice (once maybe without the sign), or the largest amount below a smaller labelled one
+        # (a year read into the 총액 cell: "3036년")
+        printed = len({id(sg) for v, _ri, sg in allam if v == wv} | {id(won_at[wv][1])})
+        sure = k >= 2 or printed >= 2 or wv >= max(lower_counts, default=0)
+        # a receipt that prints ₩ before every price says nothing by it; a labelled 받을금액 beats a
+        # 받은금액 (cash handed over) that is printed once with ₩
+        if len(won) <= 2 and (
+            total is None
+            or (
+                total.value != wv
+                and (sure or not total.labelled)
+                and not (
+                    total.prio >= 3 and total.labelled and (counts.get(total.value, 0) >= 2 or printed < 2)
+                )
+            )
+        ):
+            ri, sg = won_at[wv]
+            total = Cand(wv, sg.conf * (0.8 if k >= 2 else 0.5), sg.box, ri, False, 1)
     s_v = (rf.supply_amount.value or 0) + (rf.vat.value or 0) + (rf.service_charge.value or 0)
     if (
         rf.supply_amount.value
@@ -1556,6 +1631,23 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         if 0 <= v and abs(v - round(rf.total.value / 11)) <= 2 and v in vals:
             ri, s = vals[v]
             _set(rf.vat, Cand(v, s.conf * 0.7, s.box, ri, False))
+
+
+def _taxfree_sum(vals: dict[int, tuple[int, Seg]], counts: Counter[int]) -> int | None:
+    """The amount that is 면세 + 과세 + 부가세 of three other amounts on the receipt (the most often
+    printed, then the largest, when misreadings make several)."""
+    amounts = sorted(vals)
+    best: int | None = None
+    for b in amounts:
+        vat = round(b / 10)
+        for c in (vat - 1, vat, vat + 1):
+            if c not in vals or c == b:
+                continue
+            for a in amounts:
+                t = a + b + c
+                if a not in (b, c) and t in vals and (best is None or (counts[t], t) > (counts[best], best)):
+                    best = t
+    return best
 
 
 def _split_num_tail(tail: str, amount: int) -> tuple[int, int] | None:

@@ -429,3 +429,55 @@ def test_handwritten_date_from_the_item_column():
 def test_one_digit_handwritten_year():
     hit = _first(parse_dates("그 6 년 9 월 5 일"))
     assert hit.date.month == 9 and hit.date.day == 5 and hit.date.year % 10 == 6 and hit.repaired
+
+
+def test_handwritten_receipt_total_after_a_won_sign():
+    # garbled 합계 label ("합 A"), the 총액 cell holds a year misread as "3036년"; ₩70,500 is printed twice
+    f = extract_fields(
+        page(
+            "영수증",
+            [("공급대가 총액", 20), ("작성년월일", 300)],
+            [("3036년 6목", 20), ("₩70,500-", 300)],
+            [("6/17", 20), ("기념품", 120), ("70,000", 400)],
+            [("6/17", 20), ("봉투", 120), ("500", 400)],
+            [("합 A", 20), ("W70 500", 400)],
+        )
+    )
+    assert f.total.value == 70500
+    # a labelled 받을금액 is not beaten by the cash handed over, printed once after ₩
+    g = extract_fields(
+        page(
+            [("받을금액", 20), ("₩50,000", 400)],
+            [("받은금액", 20), ("₩60,000", 400)],
+            [("거스름돈", 20), ("10,000", 400)],
+        )
+    )
+    assert g.total.value == 50000
+
+
+def test_mart_values_slipped_a_row_from_their_labels():
+    # the values slipped against their labels (a curled receipt): 받을금액 got the VAT beside it;
+    # 면세 + 과세 + 부가세 = 받을금액 finds the total
+    f = extract_fields(
+        page(
+            [("면세물품가액", 20), ("82,890", 550)],
+            [("과세물품가액", 20)],
+            [("VAT", 20), ("60,382", 550)],
+            [("받을금액", 20), ("6,038", 550)],
+            [("149,310", 550)],
+            [("받은금액", 20), ("170,000", 550)],
+            [("거스름돈", 20), ("20,690", 550)],
+        )
+    )
+    assert f.total.value == 149310
+    # the payment label beside an approval number is not an amount
+    g = extract_fields(
+        page(
+            [("결제금액", 20), ("87,260", 550)],
+            [("승인번호:", 20), ("53617848", 550)],
+            [("승인금액:", 20), ("53617848", 550)],
+            [("87,260", 550)],
+        )
+    )
+    assert g.approval_no.value == "53617848"
+    assert g.total.value == 87260
