@@ -11,6 +11,7 @@ page's skew.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import unicodedata
@@ -1122,17 +1123,29 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         biz_cands.append((c, ok))
     for ri, row, text in _all_readings(rows):
         for num, ok, pos in parse_biz_all(text):
-            if not re.match(r"\d{3}\s?[-.\s]\s?\d{2}\s?[-.\s]", text[pos:]):
-                continue  # ten digits in a row (an approval or card number) pass the checksum 1 time in 10
             seg = row.seg_at(pos) if text == row.text else row.segs[0]
+            if not re.match(r"\d{3}\s?[-.\s]\s?\d{2}\s?[-.\s]", text[pos:]):
+                # ten digits in a row (an approval or card number) pass the checksum 1 time in 10: only a
+                # valid one in the merchant block at the top, on a row without another number's label
+                # ("897-3801949 손태호", "5310310487")
+                if (
+                    ok
+                    and ri < max(3, n * 0.4)
+                    and not re.search(r"(승인|카드|No|NO|번호|전화|TEL|Tel)", text)
+                ):
+                    biz_cands.append((Cand(num, seg.conf * 0.5, seg.box, ri, False, 0), ok))
+                continue
             biz_cands.append(
                 (Cand(num, seg.conf * (0.9 if ok else 0.4), seg.box, ri, False, 1 if ok else -1), ok)
             )
+    if not any(ok for _c, ok in biz_cands):
+        for c in _biz_by_vote(rows):
+            biz_cands.append((c, True))
     biz_valid = [c for c, ok in biz_cands if ok]
     if biz_valid:
         # the merchant's number comes first on a receipt; a card company's (on some slips) later
         lab = [c for c in biz_valid if c.labelled]
-        pick = min(lab or biz_valid, key=lambda c: (c.row, -c.conf))
+        pick = min(lab or biz_valid, key=lambda c: (-c.prio, c.row, -c.conf))
         _set(rf.biz_no, pick)
     elif biz_cands:
         c = max((c for c, _ in biz_cands), key=lambda c: (c.labelled, c.conf))
@@ -1341,6 +1354,29 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
 
     _checks(rf)
     return rf
+
+
+def _biz_by_vote(rows: list[Row]) -> list[Cand]:
+    """Business numbers that no single reading got right: where the readings of one box disagree on some
+    digits ("456-39-54444", "450-59-54444", "456-50-54444"), the one combination of their digits that
+    passes the checksum."""
+    out = []
+    for ri, row in enumerate(rows):
+        for seg in row.segs:
+            nums = {
+                re.sub(r"\D", "", m.group(0))
+                for r in seg.readings
+                for m in re.finditer(r"(?<!\d)\d{3}\s?[-.]\s?\d{2}\s?[-.]\s?\d{5}(?!\d)", r)
+            }
+            if len(nums) < 2:
+                continue
+            options = [sorted({d[i] for d in nums}) for i in range(10)]
+            if math.prod(len(o) for o in options) > 256:
+                continue
+            valid = [c for c in itertools.product(*options) if biz_no_valid("".join(c))]
+            if len(valid) == 1:
+                out.append(Cand(format_biz_no("".join(valid[0])), seg.conf * 0.5, seg.box, ri, False, 0))
+    return out
 
 
 def _date_from_item_column(rows: list[Row]) -> Cand | None:
