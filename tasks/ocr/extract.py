@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engines import HAN, HANGUL, OcrLine
+from .names import is_title, known_brand, name_score, snap_suffix
 
 Box = list[tuple[float, float]]
 
@@ -700,6 +701,7 @@ def card_company_in(text: str) -> tuple[str, int] | None:
 
 def clean_name(text: str) -> str:
     t = re.sub(r"[(\[]\s*(주|유|사|재|합)\s*[)\]]", r"(\1)", text)  # ( 주 ) → (주): 주식회사, 유한회사 ...
+    t = re.sub(r"\(\s*주\s*주\s*\)", "(주)", t)  # "(주주)": a doubled reading
     t = re.sub(r"(?<![(\w])(주|유)\s*\)", r"(\1)", t)  # "주 )" with its "(" lost
     t = join_spaced_syllables(t)
     t = re.sub(r"(\((?:주|유|사|재|합)\))\s+", r"\1", t)
@@ -1324,15 +1326,29 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         _set(rf.address, a)
 
     # ---- store name and branch
-    st = find_labelled(rows, "store_name", _p_text, variants=False, exclude_after=r"(번호|No|NO|주소|전화)")
+    st = find_labelled(rows, "store_name", _p_text, variants=True, exclude_after=r"(번호|No|NO|주소|전화)")
     st = [c for c in st if not parse_biz_all(c.value) and not parse_phone(c.value)]
-    store = min(st, key=lambda c: c.row) if st else None
+    # the first labelled row (the supplier's block comes first); of its readings the most name-like
+    st = [c for c in st if not re.search(r"귀\s*하", c.value)]  # the customer's name
+    if st and "세금계산서" in all_compact:
+        # a 세금계산서 prints 공급자 (left) and 공급받는자 (right) on the same rows: the supplier is ours
+        first = min(c.row for c in st)
+        st = [c for c in st if c.row <= first + 1]
+        left = min(c.box[0][0] for c in st)
+        st = [c for c in st if c.box[0][0] <= left + 80]
+    store = min(st, key=lambda c: (c.row, -name_score(c.value))) if st else None
     if store is None:
         store = _guess_store(rows, rf)
     if store is not None:
         name = _cut_at_fields(store.value)
         br = _best(find_labelled(rows, "branch", _p_text, variants=False))
         m = re.match(r"^(.*?\S)\s*[(\[]?\s*([가-힣A-Za-z0-9]{1,12}점)\s*[)\]]?$", name)
+        if m and " " not in name:
+            # "빼나방광화문점": no space between brand and branch; split after a known brand
+            for k in range(2, len(name) - 2):
+                if known_brand(name[:k]) and name[k:].endswith("점"):
+                    m = re.match(rf"^({re.escape(name[:k])})\s*({re.escape(name[k:])})$", name)
+                    break
         if m and m.group(1) and len(compact(m.group(1))) >= 2:
             name = m.group(1).strip(" (")
             rf.branch.value = m.group(2)
@@ -1340,7 +1356,8 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
             rf.branch.box = store.box
         if br is not None and rf.branch.value is None:
             _set(rf.branch, br)
-        store.value = name
+        # a franchise read slightly wrong or printed as a Latin logo, a trade word misread at the end
+        store.value = known_brand(name) or snap_suffix(name)
         _set(rf.store_name, store)
 
     # ---- amounts
@@ -1418,37 +1435,52 @@ def _cut_at_fields(name: str) -> str:
         m = rx.search(name)
         if m:
             name = name[: m.start()]
-    m = ANY_LABEL.search(name)
-    if m and m.start() > 0:
-        name = name[: m.start()]
+    # a label read on after the name starts a new word ("명동할인마트" holds the label 할인 but is a name);
+    # 성명 (the owner's name cell of a 간이영수증) is often misread: "성맹", "생명", "성멜"
+    for m in ANY_LABEL.finditer(name):
+        if m.start() > 0 and name[m.start() - 1].isspace():
+            name = name[: m.start()]
+            break
+    name = re.sub(r"\s[성생정]\s?[명맹멜몀멍]\b.*$", "", name)
     return clean_name(name)
 
 
 def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:
-    """No 상호 label: the first name-like row at the top, before the merchant's details."""
+    """No 상호 label: the first name-like row at the top, before the merchant's details; of its readings
+    the one that looks most like a shop's name (a Latin misreading of a Hangul logo is no name)."""
     limit = max(4, len(rows) // 3)
+    seen_text = False
     for ri, row in enumerate(rows[:limit]):
         t = row.text
         if parse_biz_all(t) or parse_phone(t) or parse_dates(t) or ADDRESS_RE.search(t):
-            # details start: a name right before them was already considered
-            if ri > 0:
+            # details start: a name right before them was already considered (a title and a phone line
+            # may come first: "영수증", "TEL: 1522-4965", "세븐일레븐 안암점")
+            if seen_text:
                 break
             continue
+        variants = row.variants()
         if TITLE_WORDS.search(compact(t)) and len(compact(TITLE_WORDS.sub("", compact(t)))) < 3:
             continue
-        if re.search(r"귀\s*하|貴下", t):
-            continue  # the customer's name on a 간이영수증
-        if ANY_LABEL.match(t):
-            continue
-        t2 = re.sub(r"\[[^\]]*\]|\([^)]*용\)", "", t)
-        cand = _p_text(t2)
-        if not cand:
-            continue
-        letters = sum(c.isalpha() for c in t2)
-        digits = sum(c.isdigit() for c in t2)
-        if letters < 2 or digits > letters:
-            continue
-        return Cand(cand[0], row.segs[0].conf * 0.8, row.segs[0].box, ri, False)
+        if any(is_title(v) for v in variants) or any(re.search(r"귀\s*하|貴下", v) for v in variants):
+            continue  # a (misread) title, or the customer's name on a 간이영수증
+        best: tuple[float, str] | None = None
+        for v in variants:
+            if ANY_LABEL.match(v):
+                continue
+            t2 = re.sub(r"\[[^\]]*\]|\([^)]*용\)", "", v)
+            cand = _p_text(t2)
+            if not cand:
+                continue
+            letters = sum(c.isalpha() for c in t2)
+            digits = sum(c.isdigit() for c in t2)
+            if letters < 2 or digits > letters:
+                continue
+            score = name_score(cand[0])
+            if best is None or score > best[0]:
+                best = (score, cand[0])
+        if best is not None and best[0] >= 1.5:
+            return Cand(best[1], row.segs[0].conf * 0.8, row.segs[0].box, ri, False)
+        seen_text = seen_text or best is not None
     return None
 
 
