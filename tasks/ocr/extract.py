@@ -1334,8 +1334,8 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         # a 세금계산서 prints 공급자 (left) and 공급받는자 (right) on the same rows: the supplier is ours
         first = min(c.row for c in st)
         st = [c for c in st if c.row <= first + 1]
-        left = min(c.box[0][0] for c in st)
-        st = [c for c in st if c.box[0][0] <= left + 80]
+        left = min(_x0(c) for c in st)
+        st = [c for c in st if _x0(c) <= left + 80]
     store = min(st, key=lambda c: (c.row, -name_score(c.value))) if st else None
     if store is None:
         store = _guess_store(rows, rf)
@@ -1371,6 +1371,10 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
 
     _checks(rf)
     return rf
+
+
+def _x0(c: Cand) -> float:
+    return min(p[0] for p in c.box) if c.box else 0.0
 
 
 def _biz_by_vote(rows: list[Row]) -> list[Cand]:
