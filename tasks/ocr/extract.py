@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engines import HAN, HANGUL, OcrLine
-from .names import is_title, known_brand, name_score, snap_suffix
+from .names import brand_prefix, is_title, known_brand, name_score, snap_suffix
 
 Box = list[tuple[float, float]]
 
@@ -1345,10 +1345,9 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         m = re.match(r"^(.*?\S)\s*[(\[]?\s*([가-힣A-Za-z0-9]{1,12}점)\s*[)\]]?$", name)
         if m and " " not in name:
             # "빼나방광화문점": no space between brand and branch; split after a known brand
-            for k in range(2, len(name) - 2):
-                if known_brand(name[:k]) and name[k:].endswith("점"):
-                    m = re.match(rf"^({re.escape(name[:k])})\s*({re.escape(name[k:])})$", name)
-                    break
+            k = brand_prefix(name)
+            if k:
+                m = re.match(rf"^({re.escape(name[:k])})\s*({re.escape(name[k:])})$", name)
         if m and m.group(1) and len(compact(m.group(1))) >= 2:
             name = m.group(1).strip(" (")
             rf.branch.value = m.group(2)
@@ -1454,14 +1453,24 @@ def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:
     the one that looks most like a shop's name (a Latin misreading of a Hangul logo is no name)."""
     limit = max(4, len(rows) // 3)
     seen_text = False
+
+    def detail(t: str) -> bool:
+        return bool(parse_biz_all(t) or parse_phone(t) or parse_dates(t) or ADDRESS_RE.search(t))
+
     for ri, row in enumerate(rows[:limit]):
         t = row.text
-        if parse_biz_all(t) or parse_phone(t) or parse_dates(t) or ADDRESS_RE.search(t):
-            # details start: a name right before them was already considered (a title and a phone line
-            # may come first: "영수증", "TEL: 1522-4965", "세븐일레븐 안암점")
-            if seen_text:
-                break
-            continue
+        if detail(t):
+            # a name may share its row with the phone number ("세븐일레븐 안암점    TEL: 1522-4965")
+            rest = [sg for sg in row.segs if not detail(sg.text) and not ANY_LABEL.match(sg.text)]
+            if rest and rest[0] is row.segs[0] and not seen_text:
+                row = Row(rest).build()
+                t = row.text
+            else:
+                # details start: a name right before them was already considered (a title and a phone
+                # line may come first: "영수증", "TEL: 1522-4965", "세븐일레븐 안암점")
+                if seen_text:
+                    break
+                continue
         variants = row.variants()
         if TITLE_WORDS.search(compact(t)) and len(compact(TITLE_WORDS.sub("", compact(t)))) < 3:
             continue

@@ -119,9 +119,25 @@ def is_title(text: str) -> bool:
 
 def known_brand(name: str) -> str | None:
     """The franchise a (misread) name or logo stands for: "세븐일레본" → 세븐일레븐, "DAISO" → 다이소."""
+    brand, score = brand_match(name)
+    need = 0.86 if len(_letters(name)) <= 2 else 0.8
+    return brand if score >= need else None
+
+
+def brand_prefix(name: str) -> int | None:
+    """Where a known brand ends in a name written without a space before its branch ("파스쿠찌강남역점"
+    → 4): the closest brand, the longer prefix when equally close."""
+    splits = [k for k in range(2, len(name) - 1) if known_brand(name[:k])]
+    if not splits:
+        return None
+    return max(splits, key=lambda k: (brand_match(name[:k])[1], k))
+
+
+def brand_match(name: str) -> tuple[str | None, float]:
+    """The closest franchise name and how close it is (0..1)."""
     t = _letters(name)
     if len(t) < 2:
-        return None
+        return None, 0.0
     best, score = None, 0.0
     for brand, latin in BRANDS.items():
         bt = _letters(brand)
@@ -136,8 +152,7 @@ def known_brand(name: str) -> str | None:
                     s = max(s, difflib.SequenceMatcher(None, t, at).ratio())
         if s > score:
             best, score = brand, s
-    need = 0.86 if len(t) <= 3 else 0.8
-    return best if score >= need else None
+    return best, score
 
 
 def snap_suffix(name: str) -> str:
@@ -168,7 +183,7 @@ def name_score(text: str) -> float:
     junk = len(_JUNK.findall(t))
     # a name is short: more than 6 syllables adds nothing (a label and a person's name read on with it)
     score = min(hangul, 6) * 1.0 + latin * 0.25 - digits * 0.3 - junk * 1.5
-    if known_brand(re.sub(r"\s*\S+점$", "", t) or t):
+    if known_brand(re.sub(r"\s*\S+점$", "", t) or t) or (t.endswith("점") and brand_prefix(t)):
         score += 4
     if re.search(r"[가-힣]{1,10}점$", t):
         score += 1  # a branch

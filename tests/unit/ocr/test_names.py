@@ -64,3 +64,16 @@ def test_tax_invoice_store_is_the_supplier_on_the_left():
         )
     )
     assert f.store_name.value == "광명꽃집"
+
+
+def test_store_beside_the_phone_number_and_brand_glued_to_its_branch():
+    f = extract_fields(
+        page(
+            "영수증",
+            [("세븐일레본 안암점", 20), ("TEL: 1522-4965", 400)],
+            "사업자번호: 320-33-37786",
+        )
+    )
+    assert (f.store_name.value, f.branch.value) == ("세븐일레븐", "안암점")
+    g = extract_fields(page("파스쿠찌강남역점", "사업자번호: 320-33-37786"))
+    assert (g.store_name.value, g.branch.value) == ("파스쿠찌", "강남역점")
