@@ -1336,6 +1336,18 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         st = [c for c in st if c.row <= first + 1]
         left = min(_x0(c) for c in st)
         st = [c for c in st if _x0(c) <= left + 80]
+        page_mid = (min(sg.x0 for r in rows for sg in r.segs) + max(sg.x1 for r in rows for sg in r.segs)) / 2
+        if left > page_mid:
+            # only the buyer's 상호 label was read: the supplier's name is left of it on that row
+            row = rows[st[0].row]
+            names = [
+                (name_score(sg.text), sg)
+                for sg in row.segs
+                if sg.x1 <= left and not ANY_LABEL.match(sg.text) and not is_title(sg.text)
+            ]
+            best_score, sg = max(names, key=lambda x: x[0]) if names else (0.0, None)
+            if sg is not None and best_score >= 4:
+                st = [Cand(sg.text, sg.conf * 0.6, sg.box, st[0].row, False)]
     store = min(st, key=lambda c: (c.row, -name_score(c.value))) if st else None
     if store is None:
         store = _guess_store(rows, rf)
@@ -1444,7 +1456,7 @@ def _cut_at_fields(name: str) -> str:
         if m.start() > 0 and name[m.start() - 1].isspace():
             name = name[: m.start()]
             break
-    name = re.sub(r"\s[성생정]\s?[명맹멜몀멍]\b.*$", "", name)
+    name = re.sub(r"(?:\s|(?<=[가-힣]{2}))[성생정]\s?[명맹멜몀멍](?=\s|$).*$", "", name)
     return clean_name(name)
 
 

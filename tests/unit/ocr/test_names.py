@@ -77,3 +77,26 @@ def test_store_beside_the_phone_number_and_brand_glued_to_its_branch():
     assert (f.store_name.value, f.branch.value) == ("세븐일레븐", "안암점")
     g = extract_fields(page("파스쿠찌강남역점", "사업자번호: 320-33-37786"))
     assert (g.store_name.value, g.branch.value) == ("파스쿠찌", "강남역점")
+
+
+def test_tax_invoice_with_only_the_buyers_label_read():
+    f = extract_fields(
+        page(
+            "전자세금계산서",
+            [
+                ("a", 20),
+                ("광명꽃집", 90),
+                ("성명", 250),
+                ("남지영", 300),
+                ("상호", 420),
+                ("서울대 학생회", 490),
+            ],
+            [("상호", 420), ("x", 490)],
+        )
+    )
+    assert f.store_name.value == "광명꽃집"
+
+
+def test_misread_owner_label_glued_to_the_name_is_cut():
+    f = extract_fields(page("영수증", "상호: 다온기념픔성멜 VFK+", "사업자번호: 320-33-37786"))
+    assert f.store_name.value == "다온기념품"
