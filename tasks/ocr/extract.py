@@ -1218,7 +1218,11 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
                 ):
                     # looks like a phone number without dashes; accept only when bracketed
                     continue
+                if _in_barcode(text, m.start(), m.end()):
+                    continue  # the digits under an item's barcode ("8808 193416221")
                 seg = row.seg_at(m.start()) if text == row.text else row.segs[0]
+                # right after a label we could not read ("电克：62824890": 승인번호 read as Chinese)
+                after_label = bool(re.search(r"[^\W\d_]\s*[:：]\s*$", text[: m.start()])) and len(num) == 8
                 # alone in its box, and every engine read the same number there
                 alone = any(
                     any(re.fullmatch(r"\W*" + num + r"\W*", r_) for r_ in s_.readings)
@@ -1232,7 +1236,7 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
                         seg.box,
                         ri,
                         False,
-                        2 if m.group(1) else (1 if alone else 0),
+                        2 if (m.group(1) or after_label) else (1 if alone else 0),
                     )
                 )
     _set(rf.approval_no, _best(appr))
@@ -1382,6 +1386,19 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
 
     _checks(rf)
     return rf
+
+
+def _in_barcode(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is part of an EAN-13 item barcode (Korean ones start 880), its digits
+    maybe split by one space ("8806 195203959")."""
+    left = re.search(r"(\d+) ?$", text[:start])
+    right = re.match(r"\d*", text[end:])
+    run = (left.group(1) if left else "") + text[start:end] + (right.group(0) if right else "")
+    if len(run) != 13 or not run.isdigit():
+        return False
+    d = [int(c) for c in run]
+    check = (10 - sum(d[i] * (3 if i % 2 else 1) for i in range(12)) % 10) % 10
+    return run.startswith("880") or check == d[12]
 
 
 def _x0(c: Cand) -> float:

@@ -481,3 +481,19 @@ def test_mart_values_slipped_a_row_from_their_labels():
     )
     assert g.approval_no.value == "53617848"
     assert g.total.value == 87260
+
+
+def test_unlabelled_approval_number_not_from_a_barcode():
+    # an item's EAN-13 split by a space is no approval number; an 8-digit number after a label we
+    # could not read (승인번호 read as Chinese) beats a lone 9-digit 가맹점번호
+    f = extract_fields(
+        page(
+            [("8806 195203959", 20), ("4,480", 400)],
+            [("电克：62824890", 20)],
+            [("132652350", 300)],
+            [("합계", 20), ("4,480", 400)],
+        )
+    )
+    assert f.approval_no.value == "62824890"
+    g = extract_fields(page([("8806 195203959", 20), ("4,480", 400)], [("합계", 20), ("4,480", 400)]))
+    assert g.approval_no.value is None
