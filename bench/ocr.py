@@ -351,6 +351,11 @@ def in_raw_text(name: str, truth: dict, lines: list[str]) -> bool:
     return False
 
 
+def _share_right(verdict: dict[str, bool]) -> float:
+    present = [verdict[f] for f in KEY_FIELDS if f in verdict]
+    return sum(present) / len(present) if present else 0.0
+
+
 def score(raw: dict, truths: dict[str, dict]) -> dict:
     per_field: dict[str, list[int]] = {f: [0, 0] for f, _ in FIELDS}  # correct, counted
     per_kind: dict[str, dict[str, list[int]]] = {}
@@ -403,6 +408,11 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
             }
         )
     per_field["items"] = [item_found, item_total]
+    # photos the extractor flags as poor ("사진이 흐리거나 …"), and how many of those still read well
+    flagged = [
+        x for x in samples if any(w.startswith("사진이 흐리") for w in x["pred"].get("warnings") or [])
+    ]
+    good = [x for x in flagged if _share_right(x["correct"]) >= 0.75]
     secs = [r["seconds"] for r in raw["results"] if r.get("seconds") is not None]
     return {
         "engine": raw["engine"],
@@ -412,6 +422,7 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
         "counts": {f: n for f, (_, n) in per_field.items()},
         "items_precision": item_found / item_pred if item_pred else None,
         "spurious": spurious,
+        "poor_photo": [len(flagged), len(good)],
         "in_raw_text": {f: (c / n if n else None) for f, (c, n) in raw_hits.items()},
         "by_kind": {k: {f: (c / n if n else None) for f, (c, n) in v.items()} for k, v in per_kind.items()},
         "latency_p50_s": percentile(secs, 0.5),
@@ -459,6 +470,11 @@ def markdown(summaries: list[dict], by_kind: bool) -> str:
     out.append(
         "| values where none is printed (all fields) | "
         + " | ".join(str(sum(s["spurious"].values())) for s in summaries)
+        + " |"
+    )
+    out.append(
+        "| photos flagged as poor (of them with ≥ 75% of key fields right) | "
+        + " | ".join(f"{s['poor_photo'][0]} ({s['poor_photo'][1]})" for s in summaries)
         + " |"
     )
     out.append("| latency p50 s (≤1.5) | " + " | ".join(_s(s["latency_p50_s"]) for s in summaries) + " |")

@@ -497,3 +497,13 @@ def test_unlabelled_approval_number_not_from_a_barcode():
     assert f.approval_no.value == "62824890"
     g = extract_fields(page([("8806 195203959", 20), ("4,480", 400)], [("합계", 20), ("4,480", 400)]))
     assert g.approval_no.value is None
+
+
+def test_poor_photo_is_flagged_for_the_reviewer():
+    from tasks.ocr.extract import POOR_PHOTO_WARNING
+
+    texts = ["영수증", "a7 ##", "4.109", "46,0099"]
+    unsure = [line(t, 20, 20 + 34 * i, conf=0.45) for i, t in enumerate(texts)]
+    assert extract_fields(unsure).warnings[0] == POOR_PHOTO_WARNING
+    sure = [line(t, 20, 20 + 34 * i, conf=0.9) for i, t in enumerate(["영수증", "합계 46,000", "2026-06-19"])]
+    assert POOR_PHOTO_WARNING not in extract_fields(sure).warnings
