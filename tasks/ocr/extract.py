@@ -1633,6 +1633,7 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
                 _set(rf.supply_amount, Cand(s_val, s_seg.conf * 0.7, s_seg.box, s_row, False))
             if rf.vat.value is None:
                 _set(rf.vat, Cand(v_val, v_seg.conf * 0.7, v_seg.box, v_row, False))
+    split_vat = None
     if (taxfree and (total is None or total.prio < 3)) or total is None or not total.labelled:
         # 면세 + 과세 + 부가세 = 합계 (VAT a tenth of the 과세 amount) finds the total on mart receipts
         # whose values slipped a row away from their labels
@@ -1649,6 +1650,7 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         if triple is not None and (total is None or total.value != triple):
             ri, sg = vals[triple]
             total = Cand(triple, sg.conf * 0.8, sg.box, ri, False, 2)
+        split_vat = _taxfree_vat(vals, triple) if triple is not None else None
     counts: dict[int, int] = {}
     for v, _ri, _s in allam:
         counts[v] = counts.get(v, 0) + 1
@@ -1752,6 +1754,9 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         and (rf.vat.value > rf.total.value / 10 + 2 or 0 < rf.vat.value < rf.total.value / 200)
     ):
         rf.vat = Field()
+    if rf.vat.value is None and split_vat is not None and rf.total.value:
+        ri, sg = vals[split_vat]
+        _set(rf.vat, Cand(split_vat, sg.conf * 0.7, sg.box, ri, False))
     # a VAT label read into the supply amount (or vice versa) is checked against the total
     if rf.total.value and rf.supply_amount.value and rf.vat.value is None:
         v = rf.total.value - rf.supply_amount.value
@@ -1775,6 +1780,18 @@ def _taxfree_sum(vals: dict[int, tuple[int, Seg]], counts: Counter[int]) -> int 
                 if a not in (b, c) and t in vals and (best is None or (counts[t], t) > (counts[best], best)):
                     best = t
     return best
+
+
+def _taxfree_vat(vals: dict[int, tuple[int, Seg]], total: int) -> int | None:
+    """The 부가세 of a 면세 + 과세 + 부가세 = total split (when only one split fits)."""
+    found = set()
+    for b in vals:
+        vat = round(b / 10)
+        for c in (vat - 1, vat, vat + 1):
+            a = total - b - c
+            if c in vals and c != b and a in vals and a not in (b, c) and a > 0:
+                found.add(c)
+    return found.pop() if len(found) == 1 else None
 
 
 def _split_num_tail(tail: str, amount: int) -> tuple[int, int] | None:

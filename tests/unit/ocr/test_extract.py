@@ -470,6 +470,7 @@ def test_mart_values_slipped_a_row_from_their_labels():
         )
     )
     assert f.total.value == 149310
+    assert f.vat.value == 6038  # the one 부가세 that makes the split add up
     # the payment label beside an approval number is not an amount
     g = extract_fields(
         page(
