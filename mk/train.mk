@@ -5,6 +5,7 @@
 #   make eval-recognizer    CER + latency of the shipped model (tasks/ocr/models/korean_rec.onnx)
 #   make test-recognizer    the recogniser's unit tests (charset, decoding, shipped model, training smoke)
 #   make train-fonts-carry  charset-subset copies of the fonts in .train_fonts/ (to carry to a GPU machine)
+#   make recognizer-checkpoint TRAIN_RUN=…  the run's best weights (fp16) as the committed starting point
 TRAIN_BUDGET_MIN ?= 7
 TRAIN_RUN ?= training/recognizer/runs/default
 TRAIN_ARGS ?=
@@ -46,3 +47,14 @@ test-recognizer: train-deps
 
 train-fonts-carry: $(STAMP)
 	$(TRAIN_ENV) $(PY) -m training.recognizer.fonts --subset .train_fonts
+
+# The shipped model's weights (fp16, no optimizer state) are committed so that a later run — a GPU
+# session above all — continues from them instead of from scratch: --init $(REC_INIT).
+REC_INIT := training/recognizer/checkpoints/korean_rec_init.pt
+.PHONY: recognizer-checkpoint
+recognizer-checkpoint: train-deps
+	mkdir -p $(dir $(REC_INIT))
+	$(TRAIN_ENV) $(PY) -c "import sys, torch; ck = torch.load(sys.argv[1], map_location='cpu', weights_only=False); \
+	torch.save({'model': {k: (v.half() if v.is_floating_point() else v) for k, v in ck['model'].items()}, \
+	'n_classes': ck['n_classes'], 'arch': ck.get('arch', 'base'), 'state': ck['state']}, sys.argv[2]); \
+	print('wrote', sys.argv[2], ck['state'])" $(TRAIN_RUN)/best.pt $(REC_INIT)

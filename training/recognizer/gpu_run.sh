@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # One prepared training run on a CUDA machine (fonts carried in .train_fonts/, results to $OUT).
-# Usage: BUDGET_MIN=7 OUT=/some/dir bash training/recognizer/gpu_run.sh
+# Usage: BUDGET_MIN=7 OUT=/some/dir [INIT=…] bash training/recognizer/gpu_run.sh
+# INIT: start from these weights (default: the committed training/recognizer/checkpoints/korean_rec_init.pt,
+# the shipped model's; INIT= trains from scratch).
 set -uo pipefail
 mount -o remount,size=32G /dev/shm 2>/dev/null || true; df -h /dev/shm || true
 export PYTHONUNBUFFERED=1 PYTHONPATH=. CHONGMU_TRAIN_FONT_DIRS=.train_fonts OMP_NUM_THREADS=1
 PY=${PY:-python3}
 RUN=${RUN:-/tmp/rec_run}
 OUT=${OUT:-/tmp/rec_out}
+INIT=${INIT-training/recognizer/checkpoints/korean_rec_init.pt}
+[ -z "$INIT" ] || [ -f "$INIT" ] || INIT=
 mkdir -p "$OUT" "$RUN"
 LOG="$OUT/train_stdout.log"
 {
@@ -16,7 +20,7 @@ LOG="$OUT/train_stdout.log"
   ls .train_fonts | wc -l
 } 2>&1 | tee "$LOG"
 $PY -m training.recognizer.train --out "$RUN" --budget-min "${BUDGET_MIN:-7}" --val-lines 1000 \
-  --val-every-s 45 --ckpt-every-s 60 --log-every 200 ${TRAIN_ARGS:-} 2>&1 | tee -a "$LOG"
+  --val-every-s 45 --ckpt-every-s 60 --log-every 200 ${INIT:+--init "$INIT"} ${TRAIN_ARGS:-} 2>&1 | tee -a "$LOG"
 cp "$RUN/train_log.tsv" "$RUN/summary.json" "$OUT/" 2>/dev/null
 CK="$RUN/best.pt"; [ -f "$CK" ] || CK="$RUN/last.pt"
 $PY - "$CK" "$OUT/best_model.pt" <<'PYEOF' 2>&1 | tee -a "$LOG"
