@@ -1819,6 +1819,8 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
             break
     start = header + 1 if header is not None else 0
     end = n
+    tax_column = any(re.search(r"세\s*액", rows[ri].text) for ri in range(start, min(n, start + 1)))
+    tax_column = tax_column or (header is not None and bool(re.search(r"세\s*액", rows[header].text)))
     for ri in range(start, n):
         c = compact(rows[ri].text)
         if ri > start and LRE["stop_items"].match(c):
@@ -1905,6 +1907,13 @@ def _items(rows: list[Row], rf: ReceiptFields) -> list[Item]:
         if amount <= 0:
             continue
         head = text[: m.start()].rstrip()
+        if tax_column:
+            # 세금계산서 / 거래명세서 rows end "... 공급가액 세액": the item's amount is the 공급가액
+            prev = re.search(r"(?:(?<=\s)|^)(\d{1,3}(?:[,.]\d{3})+|\d{3,9})$", head)
+            if prev and abs(int(re.sub(r"\D", "", prev.group(1))) / 10 - amount) <= 1:
+                amount = int(re.sub(r"\D", "", prev.group(1)))
+                head = head[: prev.start()].rstrip()
+            head = re.sub(r"^\W*\d{1,2}\W+\d{1,2}\s+", "", head)  # the 월 일 columns
         # name: leading text up to the first free-standing number
         nm = re.match(r"^(.*?[^\d\s,.]\S*?)(?:\s+([\d,.]+(?:\s+[\d,.]+)*))?$", head)
         name, nums = (nm.group(1), nm.group(2) or "") if nm else (head, "")

@@ -508,3 +508,16 @@ def test_poor_photo_is_flagged_for_the_reviewer():
     assert extract_fields(unsure).warnings[0] == POOR_PHOTO_WARNING
     sure = [line(t, 20, 20 + 34 * i, conf=0.9) for i, t in enumerate(["영수증", "합계 46,000", "2026-06-19"])]
     assert POOR_PHOTO_WARNING not in extract_fields(sure).warnings
+
+
+def test_tax_invoice_item_amount_is_the_supply_value_not_the_tax():
+    f = extract_fields(
+        page(
+            "전자세금계산서",
+            [("월 일 품목 규격 수량 단가 공급가액 세액", 20)],
+            [("07 11 포스터 인쇄 A2", 20), ("1", 400), ("1,500", 440), ("1,500", 560), ("150", 680)],
+            [("07 11 대관료 4시간", 20), ("1", 400), ("300,000", 440), ("300,000", 560), ("30,000", 680)],
+            [("합계금액", 20), ("331,650", 560)],
+        )
+    )
+    assert [(i.name, i.amount) for i in f.items] == [("포스터 인쇄 A2", 1500), ("대관료 4시간", 300000)]
