@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engines import HAN, HANGUL, OcrLine
-from .names import brand_prefix, is_title, known_brand, name_score, snap_suffix
+from .names import brand_prefix, is_title, known_brand, name_score, person_name_score, snap_suffix
 
 Box = list[tuple[float, float]]
 
@@ -1291,7 +1291,11 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
                 ph.append(Cand(got[0], row.segs[0].conf * 0.7, row.segs[0].box, ri, False))
                 break
     _set(rf.phone, min(ph, key=lambda c: (not c.labelled, c.row)) if ph else None)
-    rep = find_labelled(rows, "representative", _p_rep, variants=False, exclude_after=r"(전화|번호)")
+    rep = find_labelled(rows, "representative", _p_rep, variants=True, exclude_after=r"(전화|번호)")
+    if rep:
+        # of the first labelled row's readings the most name-like ("이수빈" over "이수반")
+        first_rep = min(c.row for c in rep)
+        rep = [max((c for c in rep if c.row == first_rep), key=lambda c: person_name_score(c.value))]
     if not rep and rf.biz_no.value:
         # "212-81-25544 홍길동": a name right after the merchant's number
         for ri, row in enumerate(rows):

@@ -192,3 +192,23 @@ def name_score(text: str) -> float:
     if hangul == 0 and not known_brand(t):
         score = min(score, 0.5)
     return score
+
+
+# Korean person names: the common surnames, and the syllables given names are mostly made of. Used only to
+# choose among readings of one box ("이수반" / "이수빈"), never to correct a name.
+SURNAMES = set(
+    "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄변채원천방공"
+    "현함염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용"
+)
+GIVEN = set(
+    "민서지현수영준우진예하은윤호재성동경희연정혜미승상철병태도석주훈빈원용기자숙순옥아유다나라"
+    "건규한희찬시율채인선소명광종국진일환열혁섭근식범봉덕만길래형중창수세애림보슬별솔"
+)
+
+
+def person_name_score(name: str) -> float:
+    """How much a 2-4 syllable reading looks like a Korean person's name (0..1)."""
+    t = name.replace(" ", "")
+    if not 2 <= len(t) <= 4 or not all("가" <= c <= "힣" for c in t):
+        return 0.0
+    return (0.5 if t[0] in SURNAMES else 0.0) + 0.5 * sum(c in GIVEN for c in t[1:]) / (len(t) - 1)

@@ -100,3 +100,12 @@ def test_tax_invoice_with_only_the_buyers_label_read():
 def test_misread_owner_label_glued_to_the_name_is_cut():
     f = extract_fields(page("영수증", "상호: 다온기념픔성멜 VFK+", "사업자번호: 320-33-37786"))
     assert f.store_name.value == "다온기념품"
+
+
+def test_representative_is_the_most_name_like_reading():
+    from tasks.ocr.names import person_name_score
+
+    assert person_name_score("이수빈") > person_name_score("이수반")
+    assert person_name_score("곽병철") > person_name_score("aya") == 0.0
+    f = extract_fields(page("영수증", [("대표자:", 20), ("미영수", 120, "이영수", "aya")]))
+    assert f.representative.value == "이영수"
