@@ -148,6 +148,20 @@ def _field_rows(receipt: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+async def _uploaded_files(request: Req, s: UploadSettings, field: str) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of a multipart field; 413 before reading a body over the limit."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > s.max_body_bytes:
+        raise HTTPException(status_code=413)
+    form = await request.form()
+    files: list[tuple[str, bytes]] = []
+    for item in form.getall(field) if field in form else []:
+        if isinstance(item, UploadFile):
+            files.append((item.filename or "", await item.read()))
+            await item.close()
+    return files
+
+
 class ReceiptController(Controller):
     path = "/o/{org_id:int}"
     guards = [requires_login]
@@ -203,15 +217,7 @@ class ReceiptController(Controller):
     @post("/events/{event_id:int}/receipts", name="receipt_upload", request_max_body_size=UPLOAD_BODY_LIMIT)
     async def upload(self, request: Req, ctx: OrgContext, event_id: int) -> Response[str]:
         s = _upload_settings(request)
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > s.max_body_bytes:
-            raise HTTPException(status_code=413)
-        form = await request.form()
-        files: list[tuple[str, bytes]] = []
-        for item in form.getall("files") if "files" in form else []:
-            if isinstance(item, UploadFile):
-                files.append((item.filename or "", await item.read()))
-                await item.close()
+        files = await _uploaded_files(request, s, "files")
         try:
             outcome = await services.upload(
                 ctx,
@@ -361,6 +367,14 @@ class ReceiptController(Controller):
                 "poll_delay": poll_delay(0),
                 "n": 0,
                 "ocr_warnings": [w for w in receipt.get("warnings") or [] if isinstance(w, str)],
+                "can_replace": receipt["status"] not in ("confirmed", "rejected")
+                and ctx.can("receipt.submit")
+                and (ctx.can("money.edit") or receipt.get("uploader") == ctx.user.id)
+                and event.get("status") != "closed",
+                "poor_photo": any(
+                    isinstance(w, str) and w.startswith(services.POOR_PHOTO_PREFIX)
+                    for w in receipt.get("warnings") or []
+                ),
             },
             block="review",
             target="review",
@@ -425,6 +439,33 @@ class ReceiptController(Controller):
                 )
         return redirect(
             request, f"/o/{ctx.organisation_id}/events/{event_id}/receipts", "영수증을 반려했습니다."
+        )
+
+    @post(
+        "/receipts/{receipt_id:int}/replace", name="receipt_replace", request_max_body_size=UPLOAD_BODY_LIMIT
+    )
+    async def replace(self, request: Req, ctx: OrgContext, receipt_id: int) -> Response[str]:
+        s = _upload_settings(request)
+        files = await _uploaded_files(request, s, "photo")
+        file = files[0] if files else ("", b"")
+        try:
+            outcome = await services.replace_photo(
+                ctx,
+                receipt_id,
+                file,
+                _limits(s),
+                max_per_window=s.rate_max_files,
+                window_minutes=s.rate_window_minutes,
+            )
+        except ValidationFailed as exc:
+            message = exc.errors.get("photo") or exc.errors.get("files") or "파일을 확인하세요."
+            flash_now(request, message, "error")
+            return await self._review_page(request, ctx, receipt_id, status=422)
+        await services.enqueue_ocr(request.app.state.queue, outcome.created, _job_options(s))
+        return redirect(
+            request,
+            f"/o/{ctx.organisation_id}/receipts/{outcome.created[0]}",
+            "새 사진을 올렸습니다. 글자를 읽는 중입니다. 먼저 올린 사진은 반려해 두었습니다.",
         )
 
     @post("/receipts/{receipt_id:int}/retry", name="receipt_retry")

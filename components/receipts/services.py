@@ -915,6 +915,42 @@ async def reject(ctx: OrgContext, receipt_id: int, reason: str) -> None:
     )
 
 
+# tasks.ocr.extract.POOR_PHOTO_WARNING starts so (the web does not import the OCR engines)
+POOR_PHOTO_PREFIX = "사진이 흐리거나"
+
+
+async def replace_photo(
+    ctx: OrgContext,
+    receipt_id: int,
+    file: tuple[str, bytes],
+    limits: Limits,
+    *,
+    max_per_window: int = 200,
+    window_minutes: int = 10,
+) -> UploadOutcome:
+    """A new photo of the same receipt (the first one was blurred, cut off or dark): it becomes a new
+    receipt and the old one is rejected with a link to it, so both originals stay as evidence."""
+    receipt = await get_receipt(ctx, receipt_id)
+    if not ctx.can("money.edit") and receipt.get("uploader") != ctx.user.id:
+        raise NotAllowed("올린 사람이나 총무·회장만 사진을 바꿀 수 있습니다.")
+    if receipt["status"] in (ReceiptStatus.confirmed, ReceiptStatus.rejected):
+        raise Conflict("확인되었거나 반려된 영수증의 사진은 바꿀 수 없습니다. 새 영수증으로 올리세요.")
+    outcome = await upload(
+        ctx,
+        int(receipt["event"]),
+        [file],
+        limits,
+        max_files=1,
+        max_per_window=max_per_window,
+        window_minutes=window_minutes,
+    )
+    if not outcome.created:
+        message = outcome.errors[0][1] if outcome.errors else "파일을 확인하세요."
+        raise ValidationFailed({"photo": f"{message} (기존 사진은 그대로 있습니다)"})
+    await reject(ctx, receipt_id, f"다시 찍은 사진으로 바꿈: 영수증 #{outcome.created[0]}")
+    return outcome
+
+
 async def requeue(ctx: OrgContext, receipt_id: int) -> dict[str, Any]:
     """Back to the queue for a fresh OCR read (failed, rejected, or a review that wants another try)."""
     ctx.require("receipt.submit")
