@@ -90,6 +90,9 @@ async def test_phone_upload_review_confirm_budget_vs_actual(phone_page):
     await tab.wait_for_url(re.compile(r"/receipts/\d+$"))
     await tab.wait_for_selector("svg.ocr-boxes polygon")
     assert await tab.input_value("#f-amount")  # the total was suggested from the OCR
+    # A retake with the camera is offered (right under the warning when the OCR flags a poor photo).
+    retake = tab.locator("form.replace-form input[type=file]").first
+    assert await retake.get_attribute("capture") == "environment"
     # Clicking an OCR box fills the focused field.
     await tab.focus("#f-counterparty")
     await tab.fill("#f-counterparty", "")
