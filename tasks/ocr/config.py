@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,8 +23,8 @@ DEFAULT_MAX_PIXELS = 60_000_000  # ~ a 108 MP phone photo; 20000x20000 = 400 MP 
 DEFAULT_MAX_PAGES = 20
 
 
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
+def _int_env(name: str, default: int, env: Mapping[str, str] | None = None) -> int:
+    raw = (os.environ if env is None else env).get(name, "").strip()
     if not raw:
         return default
     try:
@@ -39,6 +40,9 @@ class OcrConfig:
     rec_model_path: str | None = None  # PaddleOCR-style rec model (ONNX) plugged into rapidocr
     rec_keys_path: str | None = None  # its character dictionary (one character per line)
     max_side: int = 1600  # long side of the image given to the detector, in pixels
+    # detect in overlapping strips of at most this many pixels (0 = whole image): less peak memory for
+    # small servers (bench: worker peak 916 → 715 MiB at 1,000,000), accuracy within noise
+    det_tile_pixels: int = 0
     korean_model_path: str = field(default=str(KOREAN_MODEL_PATH))
     korean_charset_path: str = field(default=str(KOREAN_CHARSET_PATH))
     tesseract_cmd: str = "tesseract"
@@ -73,8 +77,9 @@ class OcrConfig:
             korean_charset_path=(env.get("CHONGMU_OCR_KOREAN_CHARSET_PATH") or "").strip()
             or base.korean_charset_path,
             tesseract_cmd=(env.get("CHONGMU_OCR_TESSERACT_CMD") or "").strip() or base.tesseract_cmd,
-            max_pixels=_int_env("CHONGMU_OCR_MAX_PIXELS", base.max_pixels),
-            max_pages=_int_env("CHONGMU_OCR_MAX_PAGES", base.max_pages),
+            max_pixels=_int_env("CHONGMU_OCR_MAX_PIXELS", base.max_pixels, env),
+            max_pages=_int_env("CHONGMU_OCR_MAX_PAGES", base.max_pages, env),
+            det_tile_pixels=max(0, _int_env("CHONGMU_OCR_DET_TILE_PIXELS", base.det_tile_pixels, env)),
         )
 
     def korean_model_available(self) -> bool:

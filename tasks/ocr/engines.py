@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import re
 import shutil
@@ -82,17 +83,46 @@ class RapidBackend:
             kwargs["rec_keys_path"] = config.rec_keys_path
         self.ocr = RapidOCR(**kwargs)
         self.max_side = config.max_side
+        self.tile_pixels = config.det_tile_pixels
         self.lock = threading.Lock()  # onnxruntime sessions are shared; the wrapper keeps state
 
     def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
+        h, w = bgr.shape[:2]
+        boxes = (
+            self._detect_tiled(bgr)
+            if self.tile_pixels and h * w > self.tile_pixels
+            else self._detect_once(bgr)
+        )
+        boxes.sort(key=lambda b: (float(b[:, 1].min()), float(b[:, 0].min())))
+        return boxes
+
+    def _detect_once(self, bgr: np.ndarray) -> list[np.ndarray]:
         with self.lock:
             res, _ = self.ocr(bgr, use_det=True, use_cls=False, use_rec=False)
         if not res:
             return []
         boxes = [pp.order_points(np.asarray(b, dtype=np.float32)) for b in res]
-        boxes = [b for b in boxes if np.linalg.norm(b[1] - b[0]) >= 4 and np.linalg.norm(b[3] - b[0]) >= 4]
-        boxes.sort(key=lambda b: (float(b[:, 1].min()), float(b[:, 0].min())))
-        return boxes
+        return [b for b in boxes if np.linalg.norm(b[1] - b[0]) >= 4 and np.linalg.norm(b[3] - b[0]) >= 4]
+
+    def _detect_tiled(self, bgr: np.ndarray, overlap: int = 96) -> list[np.ndarray]:
+        """Strips across the long side, overlapping by more than a text line; each box is kept by the
+        strip its centre falls in, so a line on a cut is read once."""
+        h, w = bgr.shape[:2]
+        vertical = h >= w
+        length = h if vertical else w
+        k = math.ceil(h * w / self.tile_pixels)
+        step = length / k
+        axis = 1 if vertical else 0
+        out = []
+        for i in range(k):
+            a, b = max(0, int(i * step) - overlap), min(length, int((i + 1) * step) + overlap)
+            strip = bgr[a:b] if vertical else bgr[:, a:b]
+            for box in self._detect_once(np.ascontiguousarray(strip)):
+                box[:, axis] += a
+                centre = float(box[:, axis].mean())
+                if i * step <= centre < (i + 1) * step or (i == k - 1 and centre >= length - 1):
+                    out.append(box)
+        return out
 
     def classify(self, crops: list[np.ndarray]) -> list[np.ndarray]:
         if not crops:

@@ -112,3 +112,28 @@ def test_merge_readings():
     assert respace("TEL02-3408-1234", "TEL 02-3408-1 234") == "TEL 02-3408-1234"
     # Chinese characters (Hangul read by rapidocr) never win over a Hangul reading
     assert merge_readings("早", "부가세") == "부가세"
+
+
+def test_tiled_detection_finds_each_line_once():
+    """CHONGMU_OCR_DET_TILE_PIXELS: strips with overlap find the same lines as one pass, none twice."""
+    import numpy as np
+
+    from tasks.ocr.engines import RapidBackend
+    from tasks.ocr.preprocess import fit_side, to_bgr
+
+    image = load_pages((SAMPLES / "receipts" / "030_mart.jpg").read_bytes())[0]
+    bgr, _ = fit_side(to_bgr(image), 1600)
+    whole = RapidBackend(OcrConfig()).detect(bgr)
+    tiled = RapidBackend(OcrConfig(det_tile_pixels=bgr.shape[0] * bgr.shape[1] // 3)).detect(bgr)
+
+    def centre(b):  # type: ignore[no-untyped-def]
+        return np.asarray(b).mean(axis=0)
+
+    def matches(b, boxes):  # type: ignore[no-untyped-def]
+        return sum(np.linalg.norm(centre(b) - centre(o)) < 12 for o in boxes)
+
+    assert len(whole) > 40
+    assert abs(len(tiled) - len(whole)) <= 0.05 * len(whole)
+    assert sum(matches(b, tiled) >= 1 for b in whole) >= 0.93 * len(whole)
+    assert all(matches(b, tiled) == 1 for b in tiled)  # nothing found twice on a cut
+    assert OcrConfig.from_env({"CHONGMU_OCR_DET_TILE_PIXELS": "1000000"}).det_tile_pixels == 1_000_000
