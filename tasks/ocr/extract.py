@@ -1184,6 +1184,16 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         if not (today.replace(year=max(2000, today.year - 10)) <= h.date <= today + dt.timedelta(days=400)):
             c.conf *= 0.5
             c.prio -= 2
+    # readings that agree on month, day and time but not on the year: the year nearer today ("2020"
+    # for a freshly printed "2026" is a misread digit)
+    for c in date_cands:
+        h1: DateHit = c.value
+        if any(
+            (o.value.date.month, o.value.date.day, o.value.time) == (h1.date.month, h1.date.day, h1.time)
+            and abs(o.value.date.year - today.year) < abs(h1.date.year - today.year)
+            for o in date_cands
+        ):
+            c.prio -= 1
     if not date_cands:
         guessed = _date_from_item_column(rows)
         if guessed:
@@ -1335,7 +1345,11 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
 
     # ---- store name and branch
     st = find_labelled(rows, "store_name", _p_text, variants=True, exclude_after=r"(번호|No|NO|주소|전화)")
-    st = [c for c in st if not parse_biz_all(c.value) and not parse_phone(c.value)]
+    st = [
+        c
+        for c in st
+        if not parse_biz_all(c.value) and not parse_phone(c.value) and name_score(c.value) >= 1.5
+    ]
     # the first labelled row (the supplier's block comes first); of its readings the most name-like
     st = [c for c in st if not re.search(r"귀\s*하", c.value)]  # the customer's name
     if st and "세금계산서" in all_compact:
@@ -1494,7 +1508,7 @@ def _cut_at_fields(name: str) -> str:
         if m.start() > 0 and name[m.start() - 1].isspace():
             name = name[: m.start()]
             break
-    name = re.sub(r"(?:\s|(?<=[가-힣]{2}))[성생정]\s?[명맹멜몀멍](?=\s|$).*$", "", name)
+    name = re.sub(r"(?:\s|(?<=[가-힣]{2}))[성생정]\s?[명맹멜몀멍](?=\s|$|[가-힣]{2,4}$).*$", "", name)
     return clean_name(name)
 
 

@@ -521,3 +521,13 @@ def test_tax_invoice_item_amount_is_the_supply_value_not_the_tax():
         )
     )
     assert [(i.name, i.amount) for i in f.items] == [("포스터 인쇄 A2", 1500), ("대관료 4시간", 300000)]
+
+
+def test_a_misread_year_loses_to_the_reading_nearer_today():
+    import datetime as _dt
+
+    year = _dt.date.today().year
+    f = extract_fields(
+        page([("판매일:", 20), (f"{year - 6}-08-11 10:33", 120, f"{year}-08-11 10:33")], "합계 19,800")
+    )
+    assert f.datetime.value == f"{year}-08-11T10:33"

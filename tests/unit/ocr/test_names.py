@@ -109,3 +109,11 @@ def test_representative_is_the_most_name_like_reading():
     assert person_name_score("곽병철") > person_name_score("aya") == 0.0
     f = extract_fields(page("영수증", [("대표자:", 20), ("미영수", 120, "이영수", "aya")]))
     assert f.representative.value == "이영수"
+
+
+def test_store_label_with_no_name_after_it_is_ignored_and_glued_owner_name_cut():
+    # an item row whose alternative reading looks like a 상호 label is no store name
+    f = extract_fields(page("GS25", "TEL 063-071-4700", "상호: 3200 2203"))
+    assert f.store_name.value == "GS25"
+    g = extract_fields(page("영수증", "상호: 다온기념픔성멜배서억", "사업자번호: 320-33-37786"))
+    assert g.store_name.value == "다온기념품"
