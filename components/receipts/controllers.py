@@ -369,7 +369,7 @@ class ReceiptController(Controller):
                 "ocr_warnings": [w for w in receipt.get("warnings") or [] if isinstance(w, str)],
                 "can_replace": receipt["status"] not in ("confirmed", "rejected")
                 and ctx.can("receipt.submit")
-                and (ctx.can("money.edit") or receipt.get("uploader") == ctx.user.id)
+                and services.uploader_or_treasurer(ctx, receipt)
                 and event.get("status") != "closed",
                 "poor_photo": any(
                     isinstance(w, str) and w.startswith(services.POOR_PHOTO_PREFIX)

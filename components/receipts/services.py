@@ -887,9 +887,14 @@ async def confirm(ctx: OrgContext, receipt_id: int, data: dict[str, str]) -> dic
     return {"transaction": target, "warnings": warnings}
 
 
+def uploader_or_treasurer(ctx: OrgContext, receipt: dict[str, Any]) -> bool:
+    """Who may reject a receipt or replace its photo: whoever uploaded it, or someone who edits money."""
+    return ctx.can("money.edit") or receipt.get("uploader") == ctx.user.id
+
+
 async def reject(ctx: OrgContext, receipt_id: int, reason: str) -> None:
     receipt = await get_receipt(ctx, receipt_id)
-    if not ctx.can("money.edit") and receipt.get("uploader") != ctx.user.id:
+    if not uploader_or_treasurer(ctx, receipt):
         raise NotAllowed("올린 사람이나 총무·회장만 반려할 수 있습니다.")
     _require_open(await get_event(ctx, int(receipt["event"])))
     if receipt["status"] == ReceiptStatus.confirmed:
@@ -931,7 +936,7 @@ async def replace_photo(
     """A new photo of the same receipt (the first one was blurred, cut off or dark): it becomes a new
     receipt and the old one is rejected with a link to it, so both originals stay as evidence."""
     receipt = await get_receipt(ctx, receipt_id)
-    if not ctx.can("money.edit") and receipt.get("uploader") != ctx.user.id:
+    if not uploader_or_treasurer(ctx, receipt):
         raise NotAllowed("올린 사람이나 총무·회장만 사진을 바꿀 수 있습니다.")
     if receipt["status"] in (ReceiptStatus.confirmed, ReceiptStatus.rejected):
         raise Conflict("확인되었거나 반려된 영수증의 사진은 바꿀 수 없습니다. 새 영수증으로 올리세요.")

@@ -1656,7 +1656,9 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         # 면세 + 과세 + 부가세 = 합계 (VAT a tenth of the 과세 amount) finds the total on mart receipts
         # whose values slipped a row away from their labels
         am_counts = Counter(v for v, _ri, _s in allam)
-        triple = _taxfree_sum(vals, am_counts)
+        splits = _taxfree_splits(vals)
+        # the most often printed sum, then the largest, when misreadings make several
+        triple = max(splits, key=lambda t: (am_counts[t], t), default=None)
         # without a 면세 label three amounts add up by chance on long receipts: then the sum must be
         # at least every amount printed twice (합계 and 카드 결제 are)
         if (
@@ -1668,7 +1670,8 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         if triple is not None and (total is None or total.value != triple):
             ri, sg = vals[triple]
             total = Cand(triple, sg.conf * 0.8, sg.box, ri, False, 2)
-        split_vat = _taxfree_vat(vals, triple) if triple is not None else None
+        if triple is not None and len(splits[triple]) == 1:
+            split_vat = next(iter(splits[triple]))  # only when one split fits
     counts: dict[int, int] = {}
     for v, _ri, _s in allam:
         counts[v] = counts.get(v, 0) + 1
@@ -1783,33 +1786,20 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
             _set(rf.vat, Cand(v, s.conf * 0.7, s.box, ri, False))
 
 
-def _taxfree_sum(vals: dict[int, tuple[int, Seg]], counts: Counter[int]) -> int | None:
-    """The amount that is 면세 + 과세 + 부가세 of three other amounts on the receipt (the most often
-    printed, then the largest, when misreadings make several)."""
+def _taxfree_splits(vals: dict[int, tuple[int, Seg]]) -> dict[int, set[int]]:
+    """Amounts that are 면세 + 과세 + 부가세 of three other amounts on the receipt (부가세 a tenth of 과세),
+    each with the 부가세 values that make it add up."""
     amounts = sorted(vals)
-    best: int | None = None
+    splits: dict[int, set[int]] = {}
     for b in amounts:
         vat = round(b / 10)
         for c in (vat - 1, vat, vat + 1):
             if c not in vals or c == b:
                 continue
             for a in amounts:
-                t = a + b + c
-                if a not in (b, c) and t in vals and (best is None or (counts[t], t) > (counts[best], best)):
-                    best = t
-    return best
-
-
-def _taxfree_vat(vals: dict[int, tuple[int, Seg]], total: int) -> int | None:
-    """The 부가세 of a 면세 + 과세 + 부가세 = total split (when only one split fits)."""
-    found = set()
-    for b in vals:
-        vat = round(b / 10)
-        for c in (vat - 1, vat, vat + 1):
-            a = total - b - c
-            if c in vals and c != b and a in vals and a not in (b, c) and a > 0:
-                found.add(c)
-    return found.pop() if len(found) == 1 else None
+                if a not in (b, c) and a + b + c in vals:
+                    splits.setdefault(a + b + c, set()).add(c)
+    return splits
 
 
 def _split_num_tail(tail: str, amount: int) -> tuple[int, int] | None:
