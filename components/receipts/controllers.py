@@ -458,9 +458,9 @@ class ReceiptController(Controller):
                 window_minutes=s.rate_window_minutes,
             )
         except ValidationFailed as exc:
+            # beside the form, where the member is looking on a phone (the flash area is screens above)
             message = exc.errors.get("photo") or exc.errors.get("files") or "파일을 확인하세요."
-            flash_now(request, message, "error")
-            return await self._review_page(request, ctx, receipt_id, status=422)
+            return await self._review_page(request, ctx, receipt_id, errors={"photo": message}, status=422)
         await services.enqueue_ocr(request.app.state.queue, outcome.created, _job_options(s))
         return redirect(
             request,
