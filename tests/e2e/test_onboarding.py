@@ -23,7 +23,9 @@ async def test_register_create_organisation_invite_and_accept(page, new_page):
     await page.fill("#f-password", "short")
     await page.fill("#f-password_confirm", "short")
     await page.click("button:has-text('가입하기')")
-    await page.wait_for_selector("text=10자 이상")
+    # The hint under the field says "10자 이상" too: wait for the error itself, or the
+    # next fill races the swap that is still on its way.
+    await page.wait_for_selector("#e-password:has-text('10자 이상')")
     assert await page.input_value("#f-email") == "owner@example.com"
 
     await page.fill("#f-password", PASSWORD)
