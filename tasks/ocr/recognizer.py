@@ -160,6 +160,10 @@ class KoreanRecognizer:
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3
+        # Every line crop has its own width: an arena and memory patterns sized for one shape are
+        # kept for the next and only grow (measured: worker peak 1010 → 787 MiB over the samples).
+        opts.enable_cpu_mem_arena = False
+        opts.enable_mem_pattern = False
         self.session = ort.InferenceSession(
             str(self.model_path), sess_options=opts, providers=["CPUExecutionProvider"]
         )

@@ -137,3 +137,19 @@ def test_tiled_detection_finds_each_line_once():
     assert sum(matches(b, tiled) >= 1 for b in whole) >= 0.93 * len(whole)
     assert all(matches(b, tiled) == 1 for b in tiled)  # nothing found twice on a cut
     assert OcrConfig.from_env({"CHONGMU_OCR_DET_TILE_PIXELS": "1000000"}).det_tile_pixels == 1_000_000
+
+
+def test_memory_that_a_read_frees_goes_back_to_the_system():
+    """A long-running worker's RSS climbed with every receipt (bench/ocr.py measures how much):
+    the recogniser keeps no arena sized for one crop width, and glibc is asked to trim after a read."""
+    import platform
+
+    from tasks.ocr import pipeline
+    from tasks.ocr.recognizer import KoreanRecognizer
+
+    options = KoreanRecognizer().session.get_session_options()
+    assert options.enable_cpu_mem_arena is False
+    assert options.enable_mem_pattern is False
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert pipeline._malloc_trim() is not None
+    pipeline.release_freed_memory()  # callable everywhere, a no-op where there is no malloc_trim
