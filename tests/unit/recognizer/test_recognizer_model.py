@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tasks.ocr.recognizer import DEFAULT_CHARSET_PATH, DEFAULT_MODEL_PATH, KoreanRecognizer
-from training.recognizer.fonts import EVAL_FONTS, TRAIN_FONTS, resolve
+from training.recognizer.fonts import EVAL_FONTS, HAND_EVAL_FONTS, TRAIN_FONTS, resolve
 from training.recognizer.render import make_image, render_text
 
 # (text, held-out font); rendered clean at a fixed seed, must be read exactly.
@@ -27,6 +27,11 @@ def test_model_file_is_small_and_eval_fonts_are_held_out():
     assert DEFAULT_MODEL_PATH.stat().st_size <= 20 * 1024 * 1024
     assert not set(EVAL_FONTS) & set(TRAIN_FONTS)
     assert len(resolve(EVAL_FONTS)) >= 2
+    # held-out handwriting: no weight of the same family is trained on either
+    families = {name.removesuffix(".ttf").rstrip("RB").removesuffix("Bold") for name in HAND_EVAL_FONTS}
+    assert families == {"UnPilgi", "NanumBarunpen"}
+    assert not [name for name in TRAIN_FONTS if any(name.startswith(f) for f in families)]
+    assert len(resolve(HAND_EVAL_FONTS)) == 2
 
 
 def test_reads_fixed_lines_in_held_out_fonts(recognizer):
