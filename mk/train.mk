@@ -19,8 +19,8 @@ train-deps: $(STAMP)
 	@$(PY) -c "import onnx" 2>/dev/null || $(PY) -m pip install -q 'onnx==1.23.2'
 	@$(TRAIN_ENV) $(PY) -m training.recognizer.fonts --check || { \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    apt-get install -y -q fonts-nanum fonts-unfonts-core fonts-baekmuk; \
-	  else echo "install fonts-nanum fonts-unfonts-core fonts-baekmuk (Debian)"; exit 1; fi; }
+	    apt-get install -y -q fonts-nanum fonts-nanum-extra fonts-unfonts-core fonts-baekmuk; \
+	  else echo "install fonts-nanum fonts-nanum-extra fonts-unfonts-core fonts-baekmuk (Debian)"; exit 1; fi; }
 
 train-recognizer: train-deps
 	$(TRAIN_ENV) nice $(PY) -m training.recognizer.train --out $(TRAIN_RUN) --budget-min $(TRAIN_BUDGET_MIN) $(TRAIN_ARGS)

@@ -85,7 +85,7 @@ def resolve(names: list[str], *, required: int = 1) -> list[str]:
     if len(found) < required:
         raise FileNotFoundError(
             f"only {len(found)} of the fonts {names} found in {[str(d) for d in font_dirs()]}; "
-            "install fonts-nanum fonts-unfonts-core fonts-baekmuk"
+            "install fonts-nanum fonts-nanum-extra fonts-unfonts-core fonts-baekmuk"
         )
     return found
 
