@@ -226,6 +226,10 @@ def compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _letters_only(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z가-힣]", "", text)
+
+
 def hangul_ratio(text: str) -> float:
     letters = [c for c in text if not c.isspace()]
     if not letters:
@@ -1536,7 +1540,8 @@ def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:
                     break
                 continue
         variants = row.variants()
-        if TITLE_WORDS.search(compact(t)) and len(compact(TITLE_WORDS.sub("", compact(t)))) < 3:
+        # a title with little else; brackets count for nothing ("<카드사 보관용)" leaves "사")
+        if TITLE_WORDS.search(compact(t)) and len(_letters_only(TITLE_WORDS.sub("", compact(t)))) < 3:
             continue
         if any(is_title(v) for v in variants) or any(re.search(r"귀\s*하|貴下", v) for v in variants):
             continue  # a (misread) title, or the customer's name on a 간이영수증
@@ -1544,7 +1549,7 @@ def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:
         for v in variants:
             if ANY_LABEL.match(v):
                 continue
-            t2 = re.sub(r"\[[^\]]*\]|\([^)]*용\)", "", v)
+            t2 = re.sub(r"\[[^\]]*\]|[(<][^)>]*용[)>]", "", v)
             cand = _p_text(t2)
             if not cand:
                 continue

@@ -346,6 +346,20 @@ def test_misread_slip_title_is_not_the_store_name():
     assert f.store_name.value == "(주)큰집관광"
 
 
+def test_copy_label_with_a_misread_bracket_is_not_the_store_name():
+    # "(카드사 보관용)" with its opening bracket read as "<": brackets are no letters of a name
+    f = extract_fields(
+        page(
+            "신용카드 매출전표",
+            "<카드사 보관용)",
+            "새봄사진관",
+            "174-85-41987 전명숙",
+            [("합계", 20), ("110,727원", 380)],
+        )
+    )
+    assert f.store_name.value == "새봄사진관"
+
+
 def test_mart_items_name_row_then_unit_times_quantity_row():
     f = extract_fields(
         page(
