@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engines import HAN, HANGUL, OcrLine
-from .names import brand_prefix, is_title, known_brand, name_score, person_name_score, snap_suffix
+from .names import (
+    brand_prefix,
+    is_title,
+    known_brand,
+    name_letters,
+    name_score,
+    person_name_score,
+    snap_suffix,
+)
 
 Box = list[tuple[float, float]]
 
@@ -224,10 +232,6 @@ def normalize(text: str) -> str:
 
 def compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-def _letters_only(text: str) -> str:
-    return re.sub(r"[^0-9A-Za-z가-힣]", "", text)
 
 
 def hangul_ratio(text: str) -> float:
@@ -1541,7 +1545,7 @@ def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:
                 continue
         variants = row.variants()
         # a title with little else; brackets count for nothing ("<카드사 보관용)" leaves "사")
-        if TITLE_WORDS.search(compact(t)) and len(_letters_only(TITLE_WORDS.sub("", compact(t)))) < 3:
+        if TITLE_WORDS.search(compact(t)) and len(name_letters(TITLE_WORDS.sub("", compact(t)))) < 3:
             continue
         if any(is_title(v) for v in variants) or any(re.search(r"귀\s*하|貴下", v) for v in variants):
             continue  # a (misread) title, or the customer's name on a 간이영수증

@@ -105,13 +105,14 @@ def jamo_similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, jamo(a), jamo(b), autojunk=False).ratio()
 
 
-def _letters(text: str) -> str:
+def name_letters(text: str) -> str:
+    """Letters and digits only, lower-cased: what a comparison of names looks at."""
     return re.sub(r"[^0-9A-Za-z가-힣]", "", text).lower()
 
 
 def is_title(text: str) -> bool:
     """A receipt's title, also misread: "영수증", "엄수증", "영 수 중"."""
-    t = _letters(text)
+    t = name_letters(text)
     if re.match(r"영\s?수", text.strip(" [](")):
         return len(t) <= 5  # "영수 8)": its last syllable lost
     return 2 <= len(t) <= 10 and any(jamo_similarity(t, x) >= 0.75 for x in TITLES)
@@ -120,7 +121,7 @@ def is_title(text: str) -> bool:
 def known_brand(name: str) -> str | None:
     """The franchise a (misread) name or logo stands for: "세븐일레본" → 세븐일레븐, "DAISO" → 다이소."""
     brand, score = brand_match(name)
-    need = 0.86 if len(_letters(name)) <= 2 else 0.8
+    need = 0.86 if len(name_letters(name)) <= 2 else 0.8
     return brand if score >= need else None
 
 
@@ -135,17 +136,17 @@ def brand_prefix(name: str) -> int | None:
 
 def brand_match(name: str) -> tuple[str | None, float]:
     """The closest franchise name and how close it is (0..1)."""
-    t = _letters(name)
+    t = name_letters(name)
     if len(t) < 2:
         return None, 0.0
     best, score = None, 0.0
     for brand, latin in BRANDS.items():
-        bt = _letters(brand)
+        bt = name_letters(brand)
         s = jamo_similarity(t, bt) if HANGUL.search(t) else 0.0
         if not HANGUL.search(t):
             # a logo: exact for short ones (CU, GS25), close for long ones
             for alias in (brand, *latin):
-                at = _letters(alias)
+                at = name_letters(alias)
                 if len(at) <= 4:
                     s = max(s, 1.0 if t == at else 0.0)
                 else:

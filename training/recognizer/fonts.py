@@ -38,9 +38,9 @@ TRAIN_FONTS = [
     "dotum.ttf",
     "gulim.ttf",
     "batang.ttf",
-    # Hand-filled 간이영수증 and 거래명세서: two handwriting families (fonts-nanum) so the reader has seen
-    # pen strokes at all. The sample receipts under tests/samples draw their handwriting from these two
-    # and from UnPilgi and NanumBarunpen, which stay out of training (HAND_EVAL_FONTS).
+    # Hand-filled 간이영수증 and 거래명세서: two handwriting families (fonts-nanum-extra) so the reader
+    # has seen pen strokes at all. The sample receipts under tests/samples draw their handwriting from
+    # these two and from UnPilgi and NanumBarunpen, which stay out of training (HAND_EVAL_FONTS).
     "NanumPen.ttf",
     "NanumBrush.ttf",
 ]
