@@ -409,20 +409,7 @@ class _CropEngine:
             wait(pending)  # no subprocess outlives a failed read
             raise
         readers += [f.result() for f in pending]
-        lines = []
-        for i, (b, (t1, c1)) in enumerate(zip(boxes, first, strict=True)):
-            t1 = t1.strip() if c1 >= 0.3 else ""
-            readings = [(r[i][0].strip(), float(r[i][1])) for r in readers]
-            # the Hangul reader that is surest of this line (confidences of Tesseract and of our CRNN
-            # are on comparable 0..1 scales); the others stay as alternatives
-            t2, c2 = max(readings, key=lambda tc: (bool(tc[0]), tc[1]))
-            text = merge_readings(t1, t2, c1)
-            if not text:
-                continue
-            alts = tuple(dict.fromkeys(t for t in (t1, t2, *(r[0] for r in readings)) if t and t != text))
-            conf = c2 if text == t2 else (c1 if text == t1 else (c1 + c2) / 2)
-            lines.append(OcrLine(text, _box(b, back), float(conf), alts))
-        return _sort_lines(lines)
+        return combine_readings(boxes, back, first, readers)
 
     def tesseract(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         return tesseract_lines(
@@ -430,6 +417,30 @@ class _CropEngine:
             cmd=shutil.which(self.config.tesseract_cmd) or self.config.tesseract_cmd,
             timeout=self.config.tesseract_timeout,
         )
+
+
+def combine_readings(
+    boxes: list[np.ndarray],
+    back: float,
+    first: list[tuple[str, float]],
+    readers: list[list[tuple[str, float]]],
+) -> list[OcrLine]:
+    """Per line box: rapidocr's reading (`first`, trusted for digits) merged with the surest of the
+    Hangul `readers`; the other readings kept as alternatives for the extractor."""
+    lines = []
+    for i, (b, (t1, c1)) in enumerate(zip(boxes, first, strict=True)):
+        t1 = t1.strip() if c1 >= 0.3 else ""
+        readings = [(r[i][0].strip(), float(r[i][1])) for r in readers]
+        # the Hangul reader that is surest of this line (confidences of Tesseract and of our CRNN
+        # are on comparable 0..1 scales); the others stay as alternatives
+        t2, c2 = max(readings, key=lambda tc: (bool(tc[0]), tc[1]))
+        text = merge_readings(t1, t2, c1)
+        if not text:
+            continue
+        alts = tuple(dict.fromkeys(t for t in (t1, t2, *(r[0] for r in readings)) if t and t != text))
+        conf = c2 if text == t2 else (c1 if text == t1 else (c1 + c2) / 2)
+        lines.append(OcrLine(text, _box(b, back), float(conf), alts))
+    return _sort_lines(lines)
 
 
 class CombinedEngine(_CropEngine):
@@ -451,7 +462,11 @@ class KoreanEngine(_CropEngine):
         from .recognizer import KoreanRecognizer
 
         self.recognizer = KoreanRecognizer(
-            config.korean_model_path, config.korean_charset_path, max(1, config.threads)
+            config.korean_model_path,
+            config.korean_charset_path,
+            max(1, config.threads),
+            lm_path=config.korean_lm_path,
+            lm_weight=config.korean_lm_weight,
         )
 
     def hangul_readers(self, crops):

@@ -20,6 +20,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .syllable_lm import SyllableBigramLM, ctc_beam_decode, is_uncertain
+
 #: Input height of the model, in pixels.
 HEIGHT = 32
 #: Width of the model's output frames in input pixels (the conv stack's stride along x).
@@ -148,6 +150,8 @@ class KoreanRecognizer:
         *,
         max_batch: int = 16,
         max_width_ratio: float = 1.5,
+        lm_path: str | os.PathLike[str] | None = None,
+        lm_weight: float = 0.0,
     ) -> None:
         import onnxruntime as ort
 
@@ -176,6 +180,8 @@ class KoreanRecognizer:
             )
         self.max_batch = max_batch
         self.max_width_ratio = max_width_ratio
+        self.lm = SyllableBigramLM.load(lm_path) if lm_path and lm_weight > 0 else None
+        self.lm_weight = lm_weight
 
     def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
         """Line crops (grey or BGR numpy arrays) -> [(text, confidence)] in the same order."""
@@ -185,8 +191,22 @@ class KoreanRecognizer:
         return self.recognize_prepared(lines)
 
     def recognize_prepared(self, lines: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        return [self.decode(p) for p in self.line_probs(lines)]
+
+    def decode(self, probs: np.ndarray) -> tuple[str, float]:
+        """One line's (T, C) softmax outputs -> (text, confidence). Greedy; where the model hesitated
+        between characters and a syllable model is loaded, the beam search with it picks the text
+        (the confidence stays the greedy one, on the scale the ensemble compares)."""
+        text, conf = ctc_greedy_decode(probs[None], self.charset)[0]
+        if self.lm is not None and self.lm_weight > 0 and is_uncertain(probs):
+            text = ctc_beam_decode(probs, self.charset, self.lm, weight=self.lm_weight)
+        return text, conf
+
+    def line_probs(self, lines: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Prepared lines -> each line's (T_i, C) softmax outputs, T_i frames of its own width.
+        Lines of similar width share a batch, so little padding is computed."""
         order = sorted(range(len(lines)), key=lambda i: lines[i].shape[1])
-        results: list[tuple[str, float]] = [("", 0.0)] * len(lines)
+        results: list[np.ndarray] = [np.empty((0, len(self.charset) + 1), np.float32)] * len(lines)
         start = 0
         while start < len(order):
             w0 = lines[order[start]].shape[1]
@@ -200,8 +220,8 @@ class KoreanRecognizer:
             idx = order[start:end]
             batch = pad_batch([lines[i] for i in idx])
             (probs,) = self.session.run(None, {self.input_name: batch})
-            lengths = [-(-lines[i].shape[1] // STRIDE) for i in idx]
-            for i, r in zip(idx, ctc_greedy_decode(probs, self.charset, lengths), strict=True):
-                results[i] = r
+            for k, i in enumerate(idx):
+                frames = min(-(-lines[i].shape[1] // STRIDE), probs.shape[1])
+                results[i] = probs[k, :frames]
             start = end
         return results

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from tasks.ocr.recognizer import DEFAULT_CHARSET_PATH, DEFAULT_MODEL_PATH, KoreanRecognizer
+from tasks.ocr.syllable_lm import LM_PATH
 
 from .charset import build_charset
 from .data import FontSet
@@ -51,10 +52,18 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--errors", type=int, default=15, help="print this many wrong lines")
+    ap.add_argument(
+        "--lm-weight",
+        type=float,
+        default=0.0,
+        help="decode with the syllable bigram model at this weight (0: greedy, the model alone)",
+    )
     args = ap.parse_args()
 
     data = eval_images(args.lines)
-    rec = KoreanRecognizer(args.onnx, args.charset, threads=args.threads)
+    rec = KoreanRecognizer(
+        args.onnx, args.charset, threads=args.threads, lm_path=LM_PATH, lm_weight=args.lm_weight
+    )
     rec.recognize([d[0] for d in data[:16]])  # warm-up
     t, c = time.perf_counter(), time.process_time()
     out = rec.recognize([d[0] for d in data])
@@ -85,6 +94,7 @@ def main() -> None:
         "ms_per_line_batched": 1000 * secs / len(data),
         "cpu_ms_per_line_batched": 1000 * cpu_secs / len(data),
         "threads": args.threads,
+        "lm_weight": args.lm_weight,
         "onnx": str(args.onnx),
         "eval_fonts": EVAL_FONTS,
         "handwriting_eval_fonts": HAND_EVAL_FONTS,

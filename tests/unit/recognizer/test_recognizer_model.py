@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from tasks.ocr.config import KOREAN_LM_PATH, KOREAN_LM_WEIGHT
 from tasks.ocr.recognizer import DEFAULT_CHARSET_PATH, DEFAULT_MODEL_PATH, KoreanRecognizer
 from training.recognizer.fonts import EVAL_FONTS, HAND_EVAL_FONTS, TRAIN_FONTS, resolve
 from training.recognizer.render import make_image, render_text
@@ -18,9 +19,11 @@ FIXED_LINES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def recognizer():
-    return KoreanRecognizer(DEFAULT_MODEL_PATH, DEFAULT_CHARSET_PATH, threads=1)
+@pytest.fixture(scope="module", params=[0.0, KOREAN_LM_WEIGHT], ids=["greedy", "with-syllable-lm"])
+def recognizer(request):
+    return KoreanRecognizer(
+        DEFAULT_MODEL_PATH, DEFAULT_CHARSET_PATH, threads=1, lm_path=KOREAN_LM_PATH, lm_weight=request.param
+    )
 
 
 def test_model_file_is_small_and_eval_fonts_are_held_out():
