@@ -2,7 +2,8 @@
 #   make train-recognizer [TRAIN_BUDGET_MIN=7] [TRAIN_RUN=training/recognizer/runs/NAME] [TRAIN_ARGS="--lr 1e-3"]
 #     trains (resumes when TRAIN_RUN holds last.pt), exports ONNX (checked against PyTorch) and evaluates
 #     CER on 2,000 held-out lines; the shipped model changes only with `make ship-recognizer`.
-#   make eval-recognizer    CER + latency of the shipped model (tasks/ocr/models/korean_rec.onnx)
+#   make eval-recognizer    CER + latency of the shipped model (tasks/ocr/models/korean_rec.onnx), greedy
+#     decoding; REC_LM_WEIGHT=0.6 decodes as the worker does (with the syllable bigram model)
 #   make test-recognizer    the recogniser's unit tests (charset, decoding, shipped model, training smoke)
 #   make train-fonts-carry  charset-subset copies of the fonts in .train_fonts/ (to carry to a GPU machine)
 #   make recognizer-checkpoint TRAIN_RUN=…  the run's best weights (fp16) as the committed starting point
@@ -30,12 +31,13 @@ train-recognizer: train-deps
 REC_ONNX ?= $(REC_DIR)/korean_rec.onnx
 REC_CHARSET ?= $(REC_DIR)/korean_rec_charset.txt
 REC_EVAL_JSON ?= /dev/null
+REC_LM_WEIGHT ?= 0
 export-recognizer: train-deps
 	$(TRAIN_ENV) $(PY) -m training.recognizer.export --ckpt $(TRAIN_RUN)/best.pt --onnx $(REC_ONNX) --charset-out $(REC_CHARSET)
 
 eval-recognizer: $(STAMP)
 	$(TRAIN_ENV) nice $(PY) -m training.recognizer.evaluate --onnx $(REC_ONNX) --charset $(REC_CHARSET) \
-	  --lines 2000 --threads 2 --json $(REC_EVAL_JSON)
+	  --lines 2000 --threads 2 --lm-weight $(REC_LM_WEIGHT) --json $(REC_EVAL_JSON)
 
 ship-recognizer:
 	cp $(TRAIN_RUN)/korean_rec.onnx $(REC_DIR)/korean_rec.onnx
