@@ -1379,6 +1379,8 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
             if sg is not None and best_score >= 4:
                 st = [Cand(sg.text, sg.conf * 0.6, sg.box, st[0].row, False)]
     store = min(st, key=lambda c: (c.row, -name_score(c.value))) if st else None
+    if store is None and re.search(r"세금계산서|거래명세서", all_compact):
+        store = _form_supplier_name(rows, rf)
     if store is None:
         store = _guess_store(rows, rf)
     if store is not None:
@@ -1518,6 +1520,36 @@ def _cut_at_fields(name: str) -> str:
             break
     name = re.sub(r"(?:\s|(?<=[가-힣]{2}))[성생정]\s?[명맹멜몀멍](?=\s|$|[가-힣]{2,4}$).*$", "", name)
     return clean_name(name)
+
+
+def _form_supplier_name(rows: list[Row], rf: ReceiptFields) -> Cand | None:
+    """A 세금계산서 or 거래명세서 prints the supplier's 상호 in the cell right under its 등록번호: where the
+    상호 label itself was not read (small print on an A4 photo), the name-like text in that column."""
+    digits = re.sub(r"\D", "", rf.biz_no.value or "")
+    if not digits:
+        return None
+    for ri, row in enumerate(rows):
+        biz = next((sg for sg in row.segs if any(digits in re.sub(r"\D", "", r) for r in sg.readings)), None)
+        if biz is None:
+            continue
+        below = [
+            (rj, sg)
+            for rj in range(ri + 1, min(ri + 3, len(rows)))
+            for sg in rows[rj].segs
+            if abs(sg.x0 - biz.x0) <= 1.5 * biz.h and sg.y0 - biz.y1 <= 2.5 * biz.h
+        ]
+        for rj, sg in below:
+            names = [
+                c[0]
+                for r in sg.readings
+                if not ANY_LABEL.match(r) and not parse_biz_all(r) and not parse_phone(r)
+                for c in [_p_text(r)]
+                if c and name_score(c[0]) >= 1.5
+            ]
+            if names:
+                return Cand(max(names, key=name_score), sg.conf * 0.7, sg.box, rj, False)
+        return None
+    return None
 
 
 def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:

@@ -545,3 +545,21 @@ def test_a_misread_year_loses_to_the_reading_nearer_today():
         page([("판매일:", 20), (f"{year - 6}-08-11 10:33", 120, f"{year}-08-11 10:33")], "합계 19,800")
     )
     assert f.datetime.value == f"{year}-08-11T10:33"
+
+
+def test_form_supplier_name_is_the_cell_under_its_registration_number():
+    # photo of an A4 세금계산서: the 상호 label came out as single garbled letters, the name did not
+    def form(name_x: float) -> list:
+        return page(
+            "전자세금계산서",
+            [("등족빈호", 20), ("548-14-28036", 120), ("공급받는자", 420)],
+            [("실", 20), ("(주)정다운인쇄", name_x), ("한마음 봉사단", 520)],
+            [("사업장주소", 20), ("대구 북구 금강로 80", 120)],
+            [("합계금액", 20), ("331,650", 560)],
+        )
+
+    f = extract_fields(form(122))
+    assert f.biz_no.value == "548-14-28036"
+    assert f.store_name.value == "(주)정다운인쇄"
+    # only the cell in the number's column counts
+    assert extract_fields(form(300)).store_name.value != "(주)정다운인쇄"
