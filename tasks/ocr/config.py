@@ -12,7 +12,7 @@ KOREAN_MODEL_PATH = MODELS_DIR / "korean_rec.onnx"
 KOREAN_CHARSET_PATH = MODELS_DIR / "korean_rec_charset.txt"
 KOREAN_LM_PATH = MODELS_DIR / "korean_syllable_lm.tsv.gz"
 # Weight of the syllable bigram model in the Korean recogniser's beam search (0 = greedy decoding).
-# 0.6 was best of 0/0.6/1.0/1.5 on 2,000 held-out synthetic lines (CER 5.3 → 4.9%) and no worse on
+# 0.6 was best of 0/0.6/1.0/1.5 on 2,000 held-out synthetic lines (third model: CER 5.3 → 4.9%), no worse on
 # the receipt samples (tasks/ocr/README.md).
 KOREAN_LM_WEIGHT = 0.6
 

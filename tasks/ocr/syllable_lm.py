@@ -97,13 +97,6 @@ def ctc_beam_decode(
     beams: dict[tuple[int, ...], list[float]] = {(): [1.0, 0.0]}
     lm_score: dict[tuple[int, ...], float] = {(): 0.0}
 
-    def extend(prefix: tuple[int, ...], c: int) -> float:
-        new = (*prefix, c)
-        if new not in lm_score:
-            prev = charset[prefix[-1] - 1] if prefix else " "
-            lm_score[new] = lm_score[prefix] + weight * lm.association(prev, charset[c - 1])
-        return lm_score[new]
-
     frame_of, class_of = np.nonzero(probs >= prune)  # one pass over the matrix, not a sort per frame
     cands_at: list[list[int]] = [[0] for _ in range(probs.shape[0])]
     for t, c in zip(frame_of.tolist(), class_of.tolist(), strict=True):
@@ -122,7 +115,9 @@ def ctc_beam_decode(
                     nxt.setdefault(prefix, [0.0, 0.0])[0] += total * p
                     continue
                 new = (*prefix, c)
-                extend(prefix, c)
+                if new not in lm_score:
+                    prev = charset[last - 1] if prefix else " "
+                    lm_score[new] = lm_score[prefix] + weight * lm.association(prev, charset[c - 1])
                 if c == last:
                     nxt.setdefault(new, [0.0, 0.0])[1] += pb * p  # a repeat needs a blank between
                     nxt.setdefault(prefix, [0.0, 0.0])[1] += pnb * p  # else it merges
