@@ -38,9 +38,9 @@ def _int_env(name: str, default: int, env: Mapping[str, str] | None = None) -> i
         return default
 
 
-def _float_env(name: str, default: float, env: Mapping[str, str]) -> float:
+def _float_env(name: str, default: float, env: Mapping[str, str] | None = None) -> float:
     try:
-        return float(env.get(name, "").strip() or default)
+        return float((os.environ if env is None else env).get(name, "").strip() or default)
     except ValueError:
         return default
 

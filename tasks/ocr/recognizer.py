@@ -198,7 +198,7 @@ class KoreanRecognizer:
         between characters and a syllable model is loaded, the beam search with it picks the text
         (the confidence stays the greedy one, on the scale the ensemble compares)."""
         text, conf = ctc_greedy_decode(probs[None], self.charset)[0]
-        if self.lm is not None and self.lm_weight > 0 and is_uncertain(probs):
+        if self.lm is not None and is_uncertain(probs):
             text = ctc_beam_decode(probs, self.charset, self.lm, weight=self.lm_weight)
         return text, conf
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 
-LM_PATH = Path(__file__).resolve().parent / "models" / "korean_syllable_lm.tsv.gz"
 N_SYLLABLES = 11172  # every modern Hangul syllable (가..힣), for add-one smoothing of the unigram
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tasks.ocr.config import KOREAN_LM_PATH
 from tasks.ocr.recognizer import DEFAULT_CHARSET_PATH, DEFAULT_MODEL_PATH, KoreanRecognizer
-from tasks.ocr.syllable_lm import LM_PATH
 
 from .charset import build_charset
 from .data import FontSet
@@ -62,7 +62,7 @@ def main() -> None:
 
     data = eval_images(args.lines)
     rec = KoreanRecognizer(
-        args.onnx, args.charset, threads=args.threads, lm_path=LM_PATH, lm_weight=args.lm_weight
+        args.onnx, args.charset, threads=args.threads, lm_path=KOREAN_LM_PATH, lm_weight=args.lm_weight
     )
     rec.recognize([d[0] for d in data[:16]])  # warm-up
     t, c = time.perf_counter(), time.process_time()

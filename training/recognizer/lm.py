@@ -15,7 +15,7 @@ from collections import Counter
 from itertools import pairwise
 from pathlib import Path
 
-from tasks.ocr.syllable_lm import LM_PATH
+from tasks.ocr.config import KOREAN_LM_PATH
 
 WORDS = Path(__file__).with_name("words_ko.txt")
 HANGUL_RUN = re.compile("[가-힣]+")
@@ -40,7 +40,7 @@ def write(path: Path, unigrams: Counter[str], bigrams: Counter[str]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=LM_PATH)
+    ap.add_argument("--out", type=Path, default=KOREAN_LM_PATH)
     args = ap.parse_args()
     words = [w for w in WORDS.read_text(encoding="utf-8").split("\n") if w]
     unigrams, bigrams = count(words)
