@@ -98,13 +98,15 @@ def missing_chars(path: str, chars: list[str]) -> set[str]:
 
 
 def subset_fonts(dest: Path) -> None:
-    """Copy the training and evaluation fonts, subset to the charset (to carry them to a GPU machine)."""
+    """Copy the training and evaluation fonts (handwriting too), subset to the charset (to carry them to a
+    GPU machine, where evaluate.py needs all of them)."""
     from .charset import build_charset
 
     dest.mkdir(parents=True, exist_ok=True)
     text = "".join(build_charset())
     (dest / "_charset_text.txt").write_text(text, encoding="utf-8")
-    for path in resolve(TRAIN_FONTS + EVAL_FONTS, required=len(TRAIN_FONTS + EVAL_FONTS)):
+    names = TRAIN_FONTS + EVAL_FONTS + HAND_EVAL_FONTS
+    for path in resolve(names, required=len(names)):
         out = dest / Path(path).name
         if out.exists():
             continue

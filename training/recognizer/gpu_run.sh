@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One prepared training run on a CUDA machine (fonts carried in .train_fonts/, results to $OUT).
 # Usage: BUDGET_MIN=7 OUT=/some/dir [INIT=…] bash training/recognizer/gpu_run.sh
-# INIT: start from these weights (default: the committed training/recognizer/checkpoints/korean_rec_init.pt,
+# TRAIN_TIMEOUT (seconds, 0 = none) stops a training step that runs long so that the export still happens
+# inside the device call's limit. INIT: start from these weights (default: the committed training/recognizer/checkpoints/korean_rec_init.pt,
 # the shipped model's; INIT= trains from scratch). A CPU rehearsal: BUDGET_MIN=0.3 VAL_LINES=50 EVAL_LINES=50
 # TRAIN_ARGS="--device cpu --workers 1 --batch-size 8" PY=.venv/bin/python bash training/recognizer/gpu_run.sh
 set -uo pipefail
@@ -20,7 +21,8 @@ LOG="$OUT/train_stdout.log"
   $PY -c "import torch, onnx, onnxruntime, cv2, PIL, numpy; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'onnx', onnx.__version__, 'ort', onnxruntime.__version__, 'cv2', cv2.__version__, 'PIL', PIL.__version__, 'numpy', numpy.__version__)"
   ls .train_fonts | wc -l
 } 2>&1 | tee "$LOG"
-$PY -m training.recognizer.train --out "$RUN" --budget-min "${BUDGET_MIN:-7}" --val-lines "${VAL_LINES:-1000}" \
+date -u +"%T train starts" | tee -a "$LOG"
+timeout "${TRAIN_TIMEOUT:-0}" $PY -m training.recognizer.train --out "$RUN" --budget-min "${BUDGET_MIN:-7}" --val-lines "${VAL_LINES:-1000}" \
   --val-every-s 45 --ckpt-every-s 60 --log-every 200 ${INIT:+--init "$INIT"} ${TRAIN_ARGS:-} 2>&1 | tee -a "$LOG"
 cp "$RUN/train_log.tsv" "$RUN/summary.json" "$OUT/" 2>/dev/null
 CK="$RUN/best.pt"; [ -f "$CK" ] || CK="$RUN/last.pt"
@@ -32,6 +34,8 @@ print("saved", sys.argv[2], ck["state"])
 PYEOF
 $PY -m training.recognizer.export --ckpt "$OUT/best_model.pt" --onnx "$OUT/korean_rec.onnx" \
   --charset-out "$OUT/korean_rec_charset.txt" 2>&1 | grep -v -i warn | tee -a "$LOG"
+date -u +"%T eval starts" | tee -a "$LOG"
 $PY -m training.recognizer.evaluate --onnx "$OUT/korean_rec.onnx" --charset "$OUT/korean_rec_charset.txt" \
   --lines "${EVAL_LINES:-2000}" --threads 8 --json "$OUT/eval.json" 2>&1 | tee -a "$LOG"
+date -u +"%T done" | tee -a "$LOG"
 ls -la "$OUT"

@@ -60,6 +60,16 @@ def validate(
     return cer_table((val[i][1], hyps[i]) for i in range(len(val)))
 
 
+def lineage_samples(state: dict) -> int:
+    """Samples seen by the weights this run started from (--init, and theirs in turn)."""
+    total = 0
+    parent = state.get("init_state")
+    while isinstance(parent, dict):
+        total += int(parent.get("samples", 0))
+        parent = parent.get("init_state")
+    return total
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, type=Path)
@@ -146,7 +156,9 @@ def main(argv: list[str] | None = None) -> dict:
     )
     print(f"validation set: {len(val)} lines in held-out fonts ({time.time() - t_val0:.1f}s)", flush=True)
 
-    ds = SyntheticLines(bs, args.seed, state["segment"], hangul_focus=args.hangul_focus)
+    ds = SyntheticLines(
+        bs, args.seed, state["segment"], hangul_focus=args.hangul_focus, stream=lineage_samples(state)
+    )
     dl = DataLoader(
         ds,
         batch_size=None,

@@ -59,3 +59,19 @@ def test_export_matches_pytorch(tmp_path):
     train.main(_args(tmp_path, 2))
     res = export.export(tmp_path / "last.pt", tmp_path / "m.onnx", tmp_path / "cs.txt")
     assert res["max_abs_diff"] < 1e-3 and res["argmax_agreement"] >= 0.999
+
+
+def test_a_fine_tune_draws_lines_its_parent_never_saw():
+    from training.recognizer.data import SyntheticLines
+
+    state = {"samples": 10, "init_state": {"samples": 500, "init_state": {"samples": 2000}}}
+    assert train.lineage_samples(state) == 2500
+    assert train.lineage_samples({"samples": 10}) == 0
+
+    def first_texts(stream):
+        _x, _t, _tl, _il, texts = next(iter(SyntheticLines(4, 1234, 0, bucket=1, stream=stream)))
+        return texts
+
+    parent = first_texts(0)
+    assert first_texts(0) == parent  # deterministic
+    assert first_texts(2500) != parent
