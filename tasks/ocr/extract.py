@@ -515,6 +515,10 @@ DATE_RE = re.compile(
     r"(?:\s*[(\[]?\s*[월화수목금토일]?\s*(?:요일)?\s*[)\]]?)?"
 )
 DATE_COMPACT_RE = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
+# The separator between month and day lost ("2026.08 29(토)", "2026.0829（）"): taken only where the
+# weekday's bracket follows the day, and where the weekday was read it must be the date's own.
+DATE_GAP_RE = re.compile(r"(?<!\d)(20\d{2})\s*[-./]\s*(\d{2})\s?(\d{2})\s*[(\[（]\s*([월화수목금토일]?)")
+WEEKDAYS = "월화수목금토일"
 TIME_RE = re.compile(
     r"(?:(오전|오후|AM|PM|am|pm)\s*)?(?<!\d)(\d{1,2})\s*(?::|시)\s*(\d{2})(?:\s*(?::|분|\.)\s*(\d{2}))?(?!\d)"
     r"(?:\s*(AM|PM|am|pm))?"
@@ -602,6 +606,14 @@ def parse_dates(text: str, allow_compact: bool = False) -> list[DateHit]:
         if tm is None and ":" in m.group(0)[: len(m.group(1)) + 2]:
             continue  # "26:02.20" is a date only when a time follows ("26:02.20 13:50")
         hits.append(DateHit(d, tm, m.start(), fixed))
+    if not hits:
+        for m in DATE_GAP_RE.finditer(text):
+            d = _valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if d is None or (m.group(4) and WEEKDAYS[d.weekday()] != m.group(4)):
+                continue
+            rest = text[m.end() :]
+            close = re.match(r"[^)\]）]{0,3}[)\]）]", rest)  # past the weekday's closing bracket
+            hits.append(DateHit(d, _time_after(rest[close.end() if close else 0 :]), m.start(), True))
     if allow_compact or not hits:
         for m in DATE_COMPACT_RE.finditer(text):
             d = _valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -631,14 +643,16 @@ def parse_phone(text: str) -> tuple[str, int] | None:
 
 
 CARD_RE = re.compile(
-    r"(?<![\d*#%])([\d*#%xX]{4})([\s-]?)([\d*#%xX]{1,6})[\s-]?([\d*#%xX]{1,6})[\s-]?(\d{4}|\d{3}[*#%xX]|\d{2}[*#%xX]{2})"
+    r"(?<![\d*#%])([\d*#%xX]{4})([\s\-._]?)([\d*#%xX]{1,6})[\s\-._]?([\d*#%xX]{1,6})[\s\-._]?"
+    r"(\d{4}|\d{3}[*#%xX]|\d{2}[*#%xX]{2})"
     r"(?![\d*#%])"
 )
 
 
 def parse_card(text: str) -> tuple[str, int] | None:
     """A card number, always masked: as printed ("4518-42**-****-1234", "451842******1234",
-    "4518 42** **** 1234"), with blurred mask characters (#, %, x) read as '*'."""
+    "4518 42** **** 1234"), with blurred mask characters (#, %, x) read as '*' and a blurred dash read
+    as '.' or '_' ("4906-****.****-3718")."""
     for m in CARD_RE.finditer(text):
         g1, sep, g2, g3, g4 = m.groups()
         raw = [re.sub(r"[#%xX]", "*", g) for g in (g1, g2, g3, g4)]
@@ -648,6 +662,9 @@ def parse_card(text: str) -> tuple[str, int] | None:
             continue
         if not (14 <= n <= 20 or (sep and n >= 10 and "*" in raw[1] + raw[2])):
             continue
+        if re.search(r"[._]", m.group(0)) and "*" not in "".join(raw):
+            continue  # a dash read as '.' or '_' only inside a masked number, never in plain figures
+        sep = "-" if sep in "._" and sep else sep
         if "*" not in "".join(raw):
             # never keep a full card number: mask the middle digits
             full = "".join(raw)
@@ -694,17 +711,32 @@ def parse_installment(text: str) -> tuple[str, int] | None:
     return None
 
 
+_LATIN_LOOKALIKES = {"I": "[IL1|!]", "O": "[O0]"}  # after upper(): "SHlNHAN" is SHLNHAN
+
+
+def _card_company_pattern(name: str) -> str:
+    letters = name.replace(" ", "")
+    if not name.isascii():
+        return r"\s*".join(map(re.escape, letters))
+    body = r"\s?".join(_LATIN_LOOKALIKES.get(ch, re.escape(ch)) for ch in letters)
+    # a short code (NH, KB, BC) only as a word of its own: never the NH inside SHINHAN
+    return rf"(?<![A-Z]){body}(?=CARD|[^A-Z]|$)" if len(letters) <= 3 else body
+
+
+CARD_COMPANY_RES = [
+    (canon, re.compile(_card_company_pattern(name))) for canon, names in CARD_COMPANIES for name in names
+]
+
+
 def card_company_in(text: str) -> tuple[str, int] | None:
-    c = compact(text).upper()
-    best = None
-    for canon, names in CARD_COMPANIES:
-        for nm in names:
-            i = c.find(compact(nm).upper())
-            if i >= 0 and (best is None or i < best[1]):
-                best = (canon, i)
-    if best is None:
-        return None
-    return best[0], best[1]  # canonical short name: 신한, 국민, BC, NH농협 ...
+    """The card company named first in the text: its short name (신한, 국민, BC, NH농협 ...), position."""
+    up = text.upper()
+    best: tuple[str, int] | None = None
+    for canon, rx in CARD_COMPANY_RES:
+        m = rx.search(up)
+        if m and (best is None or m.start() < best[1]):
+            best = (canon, m.start())
+    return best
 
 
 def clean_name(text: str) -> str:

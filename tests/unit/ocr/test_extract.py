@@ -6,6 +6,7 @@ from ocr_lines import line, page
 
 from tasks.ocr.extract import (
     biz_no_valid,
+    card_company_in,
     extract_fields,
     normalize,
     parse_amount,
@@ -249,6 +250,11 @@ def test_card_number_masked():
     assert _first(parse_card("4119-#-##-2132")) == "4119-****-****-2132"
     assert _first(parse_card("9430 91** **** 0972")) == "9430 91** **** 0972"
     assert parse_card("010****8144") is None  # a masked phone number (현금영수증 식별번호)
+    # a blurred dash read as '.' or '_' (021, 038), but never in plain figures
+    assert _first(parse_card("4906-****.****-3718")) == "4906-****-****-3718"
+    assert _first(parse_card("5329-98**_****-028*")) == "5329-98**-****-028*"
+    assert _first(parse_card("4906.****.****.3718")) == "4906-****-****-3718"
+    assert parse_card("1234.5678.9012.3456") is None
     # a full card number is never kept
     assert "*" in _first(parse_card("4518-4212-3456-1234"))
 
@@ -414,6 +420,15 @@ def test_times_with_garbled_separators_after_the_date():
     assert _first(parse_dates("판매일: 26/11/03 13-08:25")).iso() == "2026-11-03T13:08:25"
     assert _first(parse_dates("판매일: 2026-06-15 1041")).iso() == "2026-06-15T10:41"
     assert _first(parse_dates("2026/07/30 14:45105:05")).iso() == "2026-07-30T14:45"
+
+
+def test_a_lost_day_separator_is_taken_only_before_the_weekday():
+    # 056_card_slip: "2026.08.29(토)" read with the second dot lost, and by rapidocr as "2026.0829（）"
+    hit = _first(parse_dates("거래일시: 2026.08 29(토) 13:26:44"))
+    assert hit.iso() == "2026-08-29T13:26:44" and hit.repaired
+    assert _first(parse_dates("2H人：2026.0829（）13:26:44")).iso() == "2026-08-29T13:26:44"
+    assert parse_dates("2026.08 29(월) 13:26:44") == []  # 2026-08-29 is a Saturday
+    assert parse_dates("2026.08 29 13:26:44") == []  # no weekday bracket: could be anything
     assert _first(parse_dates(normalize("[|26/01/0715:29:06"))).iso() == "2026-01-07T15:29:06"
     # a colon between year and month is a date only with a time after it
     assert _first(parse_dates("26:02.20 13:50P05:05")).iso() == "2026-02-20T13:50"
@@ -563,3 +578,15 @@ def test_form_supplier_name_is_the_cell_under_its_registration_number():
     assert f.store_name.value == "(주)정다운인쇄"
     # only the cell in the number's column counts
     assert extract_fields(form(300)).store_name.value != "(주)정다운인쇄"
+
+
+def test_card_company_names_in_latin_letters():
+    # 028/075/079/083: "SHINHAN" read as "SHlNHAN" was taken for NH농협 (the NH inside it)
+    assert _first(card_company_in("SHlNHAN")) == "신한"
+    assert _first(card_company_in("SHINHAN CARD")) == "신한"
+    assert _first(card_company_in("NH농협카드")) == "NH농협"
+    assert _first(card_company_in("카드사: NH")) == "NH농협"
+    assert _first(card_company_in("BCCARD")) == "BC"
+    assert _first(card_company_in("KB 국민카드")) == "국민"
+    assert _first(card_company_in("L0TTE")) == "롯데"
+    assert card_company_in("PHONE 02") is None
