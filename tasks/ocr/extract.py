@@ -1330,6 +1330,15 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
                 v = "일시불" if not mi.group(1) or int(mi.group(1)) == 0 else f"{int(mi.group(1))}개월"
                 inst = Cand(v, row.segs[0].conf * 0.7, row.segs[0].box, ri, False)
                 break
+    if inst is None and rf.card_company.value:
+        # compact slips print the months right of the company's name: "삼성    00" (00 = 일시불)
+        for ri, row in enumerate(rows):
+            mm = re.fullmatch(r"(\D{1,12}?)\s+(\d{2})", row.text.strip())
+            k = int(mm.group(2)) if mm and card_company_in(mm.group(1)) else -1
+            if k == 0 or 2 <= k <= 36:
+                seg = row.segs[-1]
+                inst = Cand("일시불" if k == 0 else f"{k}개월", seg.conf * 0.6, seg.box, ri, False)
+                break
     _set(rf.installment, inst)
 
     # ---- phone, representative, address

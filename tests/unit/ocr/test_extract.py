@@ -317,6 +317,17 @@ def test_tax_free_goods_no_single_supply_amount():
     assert not any("공급가액" in w for w in f.warnings)
 
 
+def test_compact_slip_prints_the_months_right_of_the_company():
+    # 032/036: "삼성    00" (00 = 일시불), "농협카드    06"
+    rows = ["신용카드 매출전표", "옛날식당", "238-04-58594 곽지훈"]
+    tail = ["5310-****-****-7271", [("2026-08-13 12:17", 20), ("[90500038]", 300)]]
+    for months, want in (("00", "일시불"), ("06", "6개월")):
+        f = extract_fields(page(*rows, [("삼성", 20), (months, 380)], *tail))
+        assert f.installment.value == want and f.card_company.value == "삼성"
+    f = extract_fields(page(*rows, [("삼성", 20), ("41", 380)], *tail))
+    assert f.installment.value is None  # no card is paid in 41 months
+
+
 def test_compact_slip_without_labels():
     f = extract_fields(
         page(
