@@ -1334,10 +1334,10 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         # compact slips print the months right of the company's name: "삼성    00" (00 = 일시불)
         for ri, row in enumerate(rows):
             mm = re.fullmatch(r"(\D{1,12}?)\s+(\d{2})", row.text.strip())
-            k = int(mm.group(2)) if mm and card_company_in(mm.group(1)) else -1
-            if k == 0 or 2 <= k <= 36:
+            months = int(mm.group(2)) if mm and card_company_in(mm.group(1)) else -1
+            if months == 0 or 2 <= months <= 36:
                 seg = row.segs[-1]
-                inst = Cand("일시불" if k == 0 else f"{k}개월", seg.conf * 0.6, seg.box, ri, False)
+                inst = Cand("일시불" if months == 0 else f"{months}개월", seg.conf * 0.6, seg.box, ri, False)
                 break
     _set(rf.installment, inst)
 
