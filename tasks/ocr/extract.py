@@ -739,6 +739,12 @@ def card_company_in(text: str) -> tuple[str, int] | None:
     return best
 
 
+def _one_digit_apart(a: int, b: int) -> bool:
+    """Same number of digits, one of them different: a misreading of one for the other."""
+    x, y = str(a), str(b)
+    return len(x) == len(y) and sum(p != q for p, q in zip(x, y, strict=True)) == 1
+
+
 def clean_name(text: str) -> str:
     t = re.sub(r"[(\[]\s*(주|유|사|재|합)\s*[)\]]", r"(\1)", text)  # ( 주 ) → (주): 주식회사, 유한회사 ...
     t = re.sub(r"\(\s*주\s*주\s*\)", "(주)", t)  # "(주주)": a doubled reading
@@ -1793,12 +1799,17 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
     # (the largest as the main readings have it: an alternative reading "93,670" of "93,570" is no rival)
     lower_main = [v for v, ri, sg in allam if ri >= n // 3 and any(a[0] == v for a in amounts_in(sg.text))]
     rep = max((v for v, k in lower_counts.items() if k >= 3), default=None)
+    if rep is not None:
+        # nor is an amount read once that is the repeated one with one digit misread ("195,570" of 185,570)
+        lower_main = [v for v in lower_main if counts.get(v, 0) > 1 or not _one_digit_apart(v, rep)]
     if (
         rep is not None
         and rep >= max(lower_main or lower_counts)
         and (
             total is None
             or (total.prio < 3 and (total.value < rep or counts.get(total.value, 0) < lower_counts[rep]))
+            # even a payment line's value, where it is the repeated amount with one digit misread
+            or (_one_digit_apart(total.value, rep) and counts.get(total.value, 0) < lower_counts[rep])
         )
     ):
         ri, sg = vals[rep]

@@ -601,3 +601,22 @@ def test_card_company_names_in_latin_letters():
     assert _first(card_company_in("KB 국민카드")) == "국민"
     assert _first(card_company_in("L0TTE")) == "롯데"
     assert card_company_in("PHONE 02") is None
+
+
+def test_a_payment_amount_with_one_digit_misread_loses_to_the_repeated_total():
+    # 042_mart: "승인금액 195,570" (185,570 with one digit misread) against 185,570 printed three times
+    lines = [
+        "농협하나로마트 잠실점",
+        "사업자번호: 212-81-25544",
+        "2026-03-14 10:20",
+        [("우유 1L", 20), ("2,980", 380)],
+        [("합계금액", 20), ("185,570원", 380)],
+        [("신용카드", 20), ("185,570원", 380)],
+        [("승인번호", 20), ("48508791", 380)],
+        [("카드금액", 20), ("185,570원", 380)],
+        [("승인금액", 20), ("195,570원", 380)],
+    ]
+    assert extract_fields(page(*lines)).total.value == 185570
+    # a payment line that differs by more than a misread digit still wins (a discount, say)
+    lines[-1] = [("승인금액", 20), ("175,000원", 380)]
+    assert extract_fields(page(*lines)).total.value == 175000
