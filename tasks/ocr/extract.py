@@ -1626,6 +1626,14 @@ def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:
         # a title with little else; brackets count for nothing ("<카드사 보관용)" leaves "사")
         if TITLE_WORDS.search(compact(t)) and len(name_letters(TITLE_WORDS.sub("", compact(t)))) < 3:
             continue
+        if max(sg.conf for sg in row.segs) < 0.3:
+            continue  # read as noise ("10원 브루 비행고" at 5–10%): no name to propose
+        # nor with an unsure reading beside it that holds no Hangul ("전자세금계산서 (aOeekvaa)")
+        others = [sg for sg in row.segs if not TITLE_WORDS.search(compact(sg.text))]
+        if len(others) < len(row.segs) and all(
+            sg.conf < 0.5 and not re.search("[가-힣]", sg.text) for sg in others
+        ):
+            continue
         if any(is_title(v) for v in variants) or any(re.search(r"귀\s*하|貴下", v) for v in variants):
             continue  # a (misread) title, or the customer's name on a 간이영수증
         best: tuple[float, str] | None = None

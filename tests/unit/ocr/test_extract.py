@@ -620,3 +620,19 @@ def test_a_payment_amount_with_one_digit_misread_loses_to_the_repeated_total():
     # a payment line that differs by more than a misread digit still wins (a discount, say)
     lines[-1] = [("승인금액", 20), ("175,000원", 380)]
     assert extract_fields(page(*lines)).total.value == 175000
+
+
+def test_a_title_beside_noise_and_a_row_of_noise_are_not_the_store_name():
+    # 102/074: "전자세금계산서 (aOeekvaa)" (28%) and "10원 브루 비행고" (5–10%) were proposed as the 상호
+    lines = page(
+        [("영수증", 20), ("(aOeekvaa)", 300)],
+        [("10원", 20), ("브루 비행고", 200)],
+        "행복마트 안암점",
+        "사업자번호: 212-81-25544",
+        "2026-03-14 10:20",
+        [("합계", 20), ("12,000원", 380)],
+    )
+    for ln in lines[1:4]:
+        ln.confidence = 0.1 if ln.text != "(aOeekvaa)" else 0.28
+    f = extract_fields(lines)
+    assert f.store_name.value == "행복마트" and f.branch.value == "안암점"
