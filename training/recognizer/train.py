@@ -204,6 +204,7 @@ def main(argv: list[str] | None = None) -> dict:
     first_losses: list[float] = []
     m: dict[str, float] = {}
     wait = 0.0
+    step_timing = ""
     it = iter(dl)
     while True:
         elapsed = time.time() - t_start
@@ -216,6 +217,11 @@ def main(argv: list[str] | None = None) -> dict:
         tw = time.time()
         x, targets, tlens, ilens, _texts = next(it)
         wait += time.time() - tw
+        # once per log line on a GPU: is the step bound by the host (launches) or by the device?
+        timed = cuda and (state["step"] + 1) % args.log_every == 0
+        if timed:
+            torch.cuda.synchronize()
+            t_step = time.perf_counter()
         x = x.to(device, non_blocking=True)
         with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=cuda):
             logits = model(x)
@@ -226,6 +232,10 @@ def main(argv: list[str] | None = None) -> dict:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
+        if timed:
+            launch_ms = (time.perf_counter() - t_step) * 1e3
+            torch.cuda.synchronize()
+            step_timing = f" step_ms={(time.perf_counter() - t_step) * 1e3:.0f} (host {launch_ms:.0f})"
         state["step"] += 1
         state["samples"] += x.shape[0]
         lv = float(loss.detach())
@@ -252,7 +262,8 @@ def main(argv: list[str] | None = None) -> dict:
             log.flush()
             print(
                 f"step {state['step']} t={state['elapsed']:.0f}s samples={state['samples']} loss={ml:.3f} "
-                f"lr={lr:.1e} data_wait={wait:.0f}s" + (f" val_cer={m['cer']:.4f}" if row[5] else ""),
+                f"lr={lr:.1e} data_wait={wait:.0f}s{step_timing}"
+                + (f" val_cer={m['cer']:.4f}" if row[5] else ""),
                 flush=True,
             )
         if now - t_last_ck >= args.ckpt_every_s:
