@@ -664,7 +664,8 @@ def parse_card(text: str) -> tuple[str, int] | None:
             continue
         if re.search(r"[._]", m.group(0)) and "*" not in "".join(raw):
             continue  # a dash read as '.' or '_' only inside a masked number, never in plain figures
-        sep = "-" if sep in "._" and sep else sep
+        if sep in (".", "_"):
+            sep = "-"
         if "*" not in "".join(raw):
             # never keep a full card number: mask the middle digits
             full = "".join(raw)
@@ -737,12 +738,6 @@ def card_company_in(text: str) -> tuple[str, int] | None:
         if m and (best is None or m.start() < best[1]):
             best = (canon, m.start())
     return best
-
-
-def _one_digit_apart(a: int, b: int) -> bool:
-    """Same number of digits, one of them different: a misreading of one for the other."""
-    x, y = str(a), str(b)
-    return len(x) == len(y) and sum(p != q for p, q in zip(x, y, strict=True)) == 1
 
 
 def clean_name(text: str) -> str:
@@ -1655,6 +1650,12 @@ def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:
             return Cand(best[1], row.segs[0].conf * 0.8, row.segs[0].box, ri, False)
         seen_text = seen_text or best is not None
     return None
+
+
+def _one_digit_apart(a: int, b: int) -> bool:
+    """Same number of digits, one of them different: a misreading of one for the other."""
+    x, y = str(a), str(b)
+    return len(x) == len(y) and sum(p != q for p, q in zip(x, y, strict=True)) == 1
 
 
 def _amounts(rows: list[Row], rf: ReceiptFields) -> None:

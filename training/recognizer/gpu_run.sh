@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # One prepared training run on a CUDA machine (fonts carried in .train_fonts/, results to $OUT).
 # Usage: BUDGET_MIN=7 OUT=/some/dir [INIT=…] bash training/recognizer/gpu_run.sh
-# TRAIN_TIMEOUT (seconds, 0 = none) stops a training step that runs long so that the export still happens
-# inside the device call's limit. INIT: start from these weights (default: the committed training/recognizer/checkpoints/korean_rec_init.pt,
-# the shipped model's; INIT= trains from scratch). A CPU rehearsal: BUDGET_MIN=0.3 VAL_LINES=50 EVAL_LINES=50
+# INIT: start from these weights (default: the committed training/recognizer/checkpoints/korean_rec_init.pt,
+# the shipped model's; INIT= trains from scratch). TRAIN_TIMEOUT (seconds, 0 = none) stops a training run
+# that overruns, so that the export still happens inside the device call's limit. RUN (default: a new
+# folder) resumes from its last.pt: on a warm machine a second call with the first call's RUN finds the
+# budget spent and trains nothing. A CPU rehearsal: BUDGET_MIN=0.3 VAL_LINES=50 EVAL_LINES=50
 # TRAIN_ARGS="--device cpu --workers 1 --batch-size 8" PY=.venv/bin/python bash training/recognizer/gpu_run.sh
 set -uo pipefail
 mount -o remount,size=32G /dev/shm 2>/dev/null || true; df -h /dev/shm || true
 export PYTHONUNBUFFERED=1 PYTHONPATH=. CHONGMU_TRAIN_FONT_DIRS=.train_fonts OMP_NUM_THREADS=1
 PY=${PY:-python3}
-RUN=${RUN:-/tmp/rec_run}
+RUN=${RUN:-$(mktemp -d /tmp/rec_run.XXXXXX)}
 OUT=${OUT:-/tmp/rec_out}
 INIT=${INIT-training/recognizer/checkpoints/korean_rec_init.pt}
 [ -z "$INIT" ] || [ -f "$INIT" ] || INIT=
