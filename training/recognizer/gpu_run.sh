@@ -4,8 +4,9 @@
 # INIT: start from these weights (default: the committed training/recognizer/checkpoints/korean_rec_init.pt,
 # the shipped model's; INIT= trains from scratch). TRAIN_TIMEOUT (seconds, 0 = none) stops a training run
 # that overruns, so that the export still happens inside the device call's limit. RUN (default: a new
-# folder) resumes from its last.pt: on a warm machine a second call with the first call's RUN finds the
-# budget spent and trains nothing. A CPU rehearsal: BUDGET_MIN=0.3 VAL_LINES=50 EVAL_LINES=50
+# folder) resumes from its last.pt: on a warm machine a second call with the first call's RUN and the same
+# BUDGET_MIN finds the budget spent and trains nothing; with a larger BUDGET_MIN it trains on (the cosine
+# schedule picks up at elapsed / new budget). A CPU rehearsal: BUDGET_MIN=0.3 VAL_LINES=50 EVAL_LINES=50
 # TRAIN_ARGS="--device cpu --workers 1 --batch-size 8" PY=.venv/bin/python bash training/recognizer/gpu_run.sh
 set -uo pipefail
 mount -o remount,size=32G /dev/shm 2>/dev/null || true; df -h /dev/shm || true
@@ -24,7 +25,7 @@ LOG="$OUT/train_stdout.log"
   $PY -c "import torch, onnx, onnxruntime, cv2, PIL, numpy; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'onnx', onnx.__version__, 'ort', onnxruntime.__version__, 'cv2', cv2.__version__, 'PIL', PIL.__version__, 'numpy', numpy.__version__)"
   ls .train_fonts | wc -l
 } 2>&1 | tee "$LOG"
-date -u +"%T train starts" | tee -a "$LOG"
+date -u +"%T train starts in $RUN" | tee -a "$LOG"
 timeout "${TRAIN_TIMEOUT:-0}" $PY -m training.recognizer.train --out "$RUN" --budget-min "${BUDGET_MIN:-7}" --val-lines "${VAL_LINES:-1000}" \
   --val-every-s 45 --ckpt-every-s 60 --log-every 200 ${INIT:+--init "$INIT"} ${TRAIN_ARGS:-} 2>&1 | tee -a "$LOG"
 cp "$RUN/train_log.tsv" "$RUN/summary.json" "$OUT/" 2>/dev/null
