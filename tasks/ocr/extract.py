@@ -265,16 +265,23 @@ def join_spaced_syllables(text: str) -> str:
 # --------------------------------------------------------------------------- labels
 
 
-def _label_re(words: list[str], fuzzy: bool = True) -> re.Pattern:
+def _label_re(words: list[str], fuzzy: bool = True, others: frozenset[str] = frozenset()) -> re.Pattern:
     """Labels as a regex: spaces allowed between letters (Tesseract spaces Hangul apart), and for Hangul
-    labels of four letters or more one misread letter ("카드총류", "공금가액")."""
+    labels of four letters or more one misread letter ("카드총류", "공금가액") — unless that reading is
+    another field's label (`others`, compact): 할인금액 with one letter off is 승인금액."""
     exact, loose = [], []
+    own = {compact(w) for w in words}
+    rivals = [o for o in others if o not in own]
     for w in sorted(words, key=lambda w: len(compact(w)), reverse=True):
         chars = [c for c in w if not c.isspace()]
         exact.append(r"\s*".join(re.escape(c) for c in chars))
         if fuzzy and len(chars) >= 4 and all(HANGUL.match(c) for c in chars):
             for i in range(len(chars)):
-                loose.append(r"\s*".join("[가-힣]" if j == i else re.escape(c) for j, c in enumerate(chars)))
+                variant = "".join("[가-힣]" if j == i else re.escape(c) for j, c in enumerate(chars))
+                if not any(re.fullmatch(variant, o) for o in rivals):
+                    loose.append(
+                        r"\s*".join("[가-힣]" if j == i else re.escape(c) for j, c in enumerate(chars))
+                    )
     return re.compile("(?:" + "|".join(exact + loose) + ")", re.IGNORECASE)
 
 
@@ -410,7 +417,10 @@ LABELS: dict[str, list[str]] = {
         "현금",
     ],
 }
-LRE = {k: _label_re(v) for k, v in LABELS.items()}
+LRE = {
+    k: _label_re(v, others=frozenset(compact(w) for k2, ws in LABELS.items() if k2 != k for w in ws))
+    for k, v in LABELS.items()
+}
 _NOT_CUT = {"일시", "일자", "날짜", "DATE", "계", "세액", "대표", "카드"}
 ANY_LABEL = _label_re(
     sorted(
@@ -643,9 +653,10 @@ def parse_phone(text: str) -> tuple[str, int] | None:
 
 
 CARD_RE = re.compile(
-    r"(?<![\d*#%])([\d*#%xX]{4})([\s\-._]?)([\d*#%xX]{1,6})[\s\-._]?([\d*#%xX]{1,6})[\s\-._]?"
+    # never inside a longer dashed number (a 세금계산서's 승인번호 "20260505-70232106-28529908")
+    r"(?<![\d*#%])(?<!\d[\-.])(?<!\d-\.)([\d*#%xX]{4})([\s\-._]?)([\d*#%xX]{1,6})[\s\-._]?([\d*#%xX]{1,6})[\s\-._]?"
     r"(\d{4}|\d{3}[*#%xX]|\d{2}[*#%xX]{2})"
-    r"(?![\d*#%])"
+    r"(?![\d*#%]|-\d)"
 )
 
 
@@ -715,10 +726,17 @@ def parse_installment(text: str) -> tuple[str, int] | None:
 _LATIN_LOOKALIKES = {"I": "[IL1|!]", "O": "[O0]"}  # after upper(): "SHlNHAN" is SHLNHAN
 
 
+_REGION_CARDS = {"광주", "전북", "제주"}
+
+
 def _card_company_pattern(name: str) -> str:
     letters = name.replace(" ", "")
     if not name.isascii():
-        return r"\s*".join(map(re.escape, letters))
+        # the name, not a word that starts with it (하나로마트, 롯데마트, 광주광역시, 삼성동, 우리PC방)
+        pattern = r"\s*".join(map(re.escape, letters)) + r"(?![가-힣A-Za-z](?<![카은뱅체신]))"
+        if name in _REGION_CARDS:  # nor the city of an address ("광주 광역사 북구", "제주 제주시")
+            pattern += r"(?!\s*(?:광역|특별|[가-힣]{0,3}(?:시|도|구|군)(?:\s|$)))"
+        return pattern
     body = r"\s?".join(_LATIN_LOOKALIKES.get(ch, re.escape(ch)) for ch in letters)
     # a short code (NH, KB, BC) only as a word of its own: never the NH inside SHINHAN
     return rf"(?<![A-Z]){body}(?=CARD|[^A-Z]|$)" if len(letters) <= 3 else body
@@ -1098,7 +1116,7 @@ def _p_install(text: str):
 
 
 def _p_cardco(text: str):
-    return card_company_in(text[:20])
+    return None if ADDRESS_RE.search(text) else card_company_in(text[:20])  # "광주 광역사 북구 …"
 
 
 def _p_rep(text: str):
@@ -1271,6 +1289,12 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
                     continue
                 if _in_barcode(text, m.start(), m.end()):
                     continue  # the digits under an item's barcode ("8808 193416221")
+                if (
+                    text != row.text
+                    and num not in compact(row.text)
+                    and (parse_dates(row.text) or ADDRESS_RE.search(row.text))
+                ):
+                    continue  # a date or an address with its letters lost ("2026년 8월 28일" → "20268282")
                 seg = row.seg_at(m.start()) if text == row.text else row.segs[0]
                 # right after a label we could not read ("电克：62824890": 승인번호 read as Chinese)
                 after_label = bool(re.search(r"[^\W\d_]\s*[:：]\s*$", text[: m.start()])) and len(num) == 8
@@ -1297,7 +1321,13 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
     if rf.card_number.value is None:
         for ri, row, text in _all_readings(rows):
             got = parse_card(text)
-            if got and "*" in got[0]:
+            # a 현금영수증's 식별번호 (the card shown as ID for a cash payment) is no payment card
+            id_label = any(
+                re.search(r"식\s*별|식\s*[가-힣]\s*번\s*호|신\s*분\s*확\s*인", rows[r].text)
+                for r in (ri - 1, ri)
+                if r >= 0
+            )
+            if got and "*" in got[0] and not id_label:
                 seg = row.seg_at(got[1]) if text == row.text else row.segs[0]
                 _set(rf.card_number, Cand(got[0], seg.conf * 0.8, seg.box, ri, False))
                 break
@@ -1319,7 +1349,7 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         span = range(max(0, near[0] - 3), min(n, near[0] + 3)) if near else range(n)
         for ri in span:
             got = card_company_in(rows[ri].text)
-            if got and not parse_biz_all(rows[ri].text):
+            if got and not parse_biz_all(rows[ri].text) and not ADDRESS_RE.search(rows[ri].text):
                 cc = Cand(got[0], rows[ri].segs[0].conf * 0.6, rows[ri].segs[0].box, ri, False)
                 break
     _set(rf.card_company, cc)
@@ -1695,7 +1725,9 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         _set(rf.vat, v_c)
     if s_c and rf.vat.value is None and s_c.value < 100:
         rf.supply_amount = Field()
-    _set(rf.service_charge, _best(svc))
+    sv = _best(svc)
+    if sv and sv.value > 0:  # "봉사료 0" is no service charge
+        _set(rf.service_charge, sv)
     d = _best(dsc)
     if d and d.value > 0:
         _set(rf.discount, d)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ocr_lines import line, page
 
 from tasks.ocr.extract import (
+    LRE,
     biz_no_valid,
     card_company_in,
     extract_fields,
@@ -636,3 +637,44 @@ def test_a_title_beside_noise_and_a_row_of_noise_are_not_the_store_name():
         ln.confidence = 0.1 if ln.text != "(aOeekvaa)" else 0.28
     f = extract_fields(lines)
     assert f.store_name.value == "행복마트" and f.branch.value == "안암점"
+
+
+def test_no_card_company_in_a_store_name_or_an_address():
+    stores_and_addresses = (
+        "농협하나로마트",
+        "롯데마트 잠실점",
+        "우리PC방",
+        "서울 강남구 삼성동 12",
+        "광주 광역사 북구 18",
+    )
+    for text in stores_and_addresses:
+        assert card_company_in(text) is None, text
+    assert _first(card_company_in("신한은행")) == "신한"
+    assert _first(card_company_in("삼성카드")) == "삼성"
+    assert _first(card_company_in("광주카드")) == "광주"
+
+
+def test_a_label_one_letter_off_two_fields_belongs_to_neither():
+    # 094: 승인금액 read as 숭인금액 was taken for 할인금액 (one letter off both)
+    assert not LRE["discount"].search("승인금액") and not LRE["discount"].search("숭인금액")
+    assert not LRE["total_paid"].search("숭인금액")
+    assert LRE["discount"].search("할인금엑") and LRE["total_paid"].search("승인금액")
+
+
+def test_values_printed_but_not_there():
+    # 봉사료 0 is no service charge; a 현금영수증's 식별번호 (read "식틸번호") is no payment card; a
+    # 세금계산서's dashed 승인번호 holds no card number; a date whose letters were lost is no approval number
+    f = extract_fields(
+        page(
+            "현금영수증",
+            "식틸번호",
+            "1234-****-****-5678",
+            [("승인번호", 20), ("20260505-70232106-28529908", 200)],
+            [("2026년 8월 28일", 20, "20268282")],
+            [("봉사료", 20), ("0", 380)],
+            [("합계", 20), ("15,000원", 380)],
+        )
+    )
+    d = f.as_flat_dict()
+    assert d["card_number"] is None and d["service_charge"] is None
+    assert d["approval_no"] is None and d["total"] == 15000
