@@ -776,8 +776,8 @@ def parse_representative(text: str) -> tuple[str, int] | None:
     if toks:
         name = ""
         for tok in toks.group(1).split():
-            if len(name) + len(tok) > 4:
-                break
+            if len(name) + len(tok) > 4 or (tok == "인" and len(name) >= 2):
+                break  # "성윤희 인": the seal printed after a 간이영수증's name, (인), is no syllable of it
             name += tok
         if 2 <= len(name) <= 4:
             return name, 0
@@ -1382,6 +1382,10 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
                 break
     _set(rf.phone, min(ph, key=lambda c: (not c.labelled, c.row)) if ph else None)
     rep = find_labelled(rows, "representative", _p_rep, variants=True, exclude_after=r"(전화|번호)")
+    if rep and "세금계산서" in all_compact:
+        # a 세금계산서 prints the supplier (left) and the buyer (right): the buyer's 성명 is not ours
+        page_mid = (min(sg.x0 for r in rows for sg in r.segs) + max(sg.x1 for r in rows for sg in r.segs)) / 2
+        rep = [c for c in rep if _x0(c) < page_mid]
     if rep:
         # of the first labelled row's readings the most name-like ("이수빈" over "이수반")
         first_rep = min(c.row for c in rep)

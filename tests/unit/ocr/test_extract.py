@@ -678,3 +678,16 @@ def test_values_printed_but_not_there():
     d = f.as_flat_dict()
     assert d["card_number"] is None and d["service_charge"] is None
     assert d["approval_no"] is None and d["total"] == 15000
+
+
+def test_representative_without_the_seal_and_never_the_buyer():
+    # 017/084/092: "성윤희 (인)" read as "성윤희 인"; 099/100/105: a 세금계산서's buyer (right) is not ours
+    f = extract_fields(
+        page("간이영수증", [("성명", 20), ("성윤희", 120), ("인", 260)], [("합계", 20), ("5,000", 380)])
+    )
+    assert f.representative.value == "성윤희"
+    title, total = "전자세금계산서", [("합계금액", 20), ("110,000", 600)]
+    both = [("성명", 20), ("주상철", 100), ("성명", 420), ("송현우", 500)]
+    assert extract_fields(page(title, both, total)).representative.value == "주상철"
+    buyer_only = [("섬명", 20), ("주상철", 100), ("성명", 420), ("송현우", 500)]
+    assert extract_fields(page(title, buyer_only, total)).representative.value is None
