@@ -1462,7 +1462,7 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
     if store is not None:
         name = _cut_at_fields(store.value)
         br = _best(find_labelled(rows, "branch", _p_text, variants=False))
-        m = re.match(r"^(.*?\S)\s*[(\[]?\s*([가-힣A-Za-z0-9]{1,12}점)\s*[)\]]?$", name)
+        m = re.match(BRANCH_TAIL, name)
         if m and " " not in name:
             # "빼나방광화문점": no space between brand and branch; split after a known brand
             k = brand_prefix(name)
@@ -1478,6 +1478,13 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         # a franchise read slightly wrong or printed as a Latin logo, a trade word misread at the end
         store.value = known_brand(name) or snap_suffix(name)
         _set(rf.store_name, store)
+        if rf.branch.value is None:
+            # the logo in Latin letters first ("Homeplus Express"), then the name with its branch
+            for r in rows[store.row + 1 : store.row + 3]:
+                mb = re.match(BRANCH_TAIL, _cut_at_fields(r.text))
+                if mb and compact(known_brand(mb.group(1)) or mb.group(1)) == compact(store.value):
+                    _set(rf.branch, Cand(mb.group(2), r.segs[-1].conf, r.segs[-1].box, store.row + 1, False))
+                    break
 
     # ---- amounts
     _amounts(rows, rf)
@@ -1520,6 +1527,10 @@ def _in_barcode(text: str, start: int, end: int) -> bool:
     d = [int(c) for c in run]
     check = (10 - sum(d[i] * (3 if i % 2 else 1) for i in range(12)) % 10) % 10
     return run.startswith("880") or check == d[12]
+
+
+# a name and its branch at the end: "홈플러스 익스프레스 신촌점", "GS25 (안암점)"
+BRANCH_TAIL = r"^(.*?\S)\s*[(\[]?\s*([가-힣A-Za-z0-9]{1,12}점)\s*[)\]]?$"
 
 
 def _x0(c: Cand) -> float:

@@ -691,3 +691,16 @@ def test_representative_without_the_seal_and_never_the_buyer():
     assert extract_fields(page(title, both, total)).representative.value == "주상철"
     buyer_only = [("섬명", 20), ("주상철", 100), ("성명", 420), ("송현우", 500)]
     assert extract_fields(page(title, buyer_only, total)).representative.value is None
+
+
+def test_the_branch_from_the_name_line_under_a_latin_logo():
+    # 046: "Homeplus Express" (the logo) first, then "홈플러스 익스프레스 신촌점"
+    f = extract_fields(
+        page(
+            "Homeplus Express",
+            "홈플러스 익스프레스 신촌점",
+            "사업자번호: 212-81-25544",
+            [("합계", 20), ("9,000", 380)],
+        )
+    )
+    assert f.store_name.value == "홈플러스 익스프레스" and f.branch.value == "신촌점"
