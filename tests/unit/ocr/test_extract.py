@@ -13,6 +13,7 @@ from tasks.ocr.extract import (
     parse_amount,
     parse_card,
     parse_dates,
+    parse_phone,
 )
 
 
@@ -704,3 +705,10 @@ def test_the_branch_from_the_name_line_under_a_latin_logo():
         )
     )
     assert f.store_name.value == "홈플러스 익스프레스" and f.branch.value == "신촌점"
+
+
+def test_a_phone_number_whose_second_dash_was_lost():
+    # 047: "TeL062-7180737"
+    assert _first(parse_phone("TeL062-7180737")) == "062-718-0737"
+    assert _first(parse_phone("031-25491913")) == "031-2549-1913"
+    assert parse_phone("사업자 123-4567890") is None  # no area code
