@@ -350,6 +350,10 @@ def respace(d: str, h: str) -> str:
     return "".join(out)
 
 
+# (no boundary before the hour: rapidocr glues it to the date, "202610609:46")
+TIME_OF_DAY = re.compile(r"[0-2]\d:[0-5]\d(?::[0-5]\d)?(?!\d)")
+
+
 def merge_readings(digits_text: str, hangul_text: str, digits_conf: float = 1.0) -> str:
     """One line from two readings: Hangul from `hangul_text`, digit runs from `digits_text` where the
     two agree on how many digit runs there are; otherwise whichever reading suits the line."""
@@ -374,6 +378,11 @@ def merge_readings(digits_text: str, hangul_text: str, digits_conf: float = 1.0)
             return dr if (same_len or digits_conf >= 0.95) else hr
 
         return NUMRUN.sub(pick, h)
+    # the runs differ (rapidocr glued "2026년 10월 6일 09:46" into "202610609:46"), but a time of day
+    # each read once is still the ONNX reader's
+    dtimes, htimes = TIME_OF_DAY.findall(d), TIME_OF_DAY.findall(h)
+    if len(dtimes) == 1 and len(htimes) == 1 and len(dtimes[0]) == len(htimes[0]):
+        return TIME_OF_DAY.sub(dtimes[0], h)
     return h
 
 

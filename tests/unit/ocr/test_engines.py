@@ -112,6 +112,10 @@ def test_merge_readings():
     assert respace("TEL02-3408-1234", "TEL 02-3408-1 234") == "TEL 02-3408-1234"
     # Chinese characters (Hangul read by rapidocr) never win over a Hangul reading
     assert merge_readings("早", "부가세") == "부가세"
+    # rapidocr glued the date's digits together, but its time of day is still taken (050: 09:46, not 09:48)
+    assert (
+        merge_readings("202610609:46P0S:05", "2026년 10월 6일 09:48 P0S:05") == "2026년 10월 6일 09:46 P0S:05"
+    )
 
 
 def test_tiled_detection_finds_each_line_once():
