@@ -277,11 +277,9 @@ def _label_re(words: list[str], fuzzy: bool = True, others: frozenset[str] = fro
         exact.append(r"\s*".join(re.escape(c) for c in chars))
         if fuzzy and len(chars) >= 4 and all(HANGUL.match(c) for c in chars):
             for i in range(len(chars)):
-                variant = "".join("[가-힣]" if j == i else re.escape(c) for j, c in enumerate(chars))
-                if not any(re.fullmatch(variant, o) for o in rivals):
-                    loose.append(
-                        r"\s*".join("[가-힣]" if j == i else re.escape(c) for j, c in enumerate(chars))
-                    )
+                parts = ["[가-힣]" if j == i else re.escape(c) for j, c in enumerate(chars)]
+                if not any(re.fullmatch("".join(parts), o) for o in rivals):
+                    loose.append(r"\s*".join(parts))
     return re.compile("(?:" + "|".join(exact + loose) + ")", re.IGNORECASE)
 
 
@@ -1386,8 +1384,7 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
     rep = find_labelled(rows, "representative", _p_rep, variants=True, exclude_after=r"(전화|번호)")
     if rep and "세금계산서" in all_compact:
         # a 세금계산서 prints the supplier (left) and the buyer (right): the buyer's 성명 is not ours
-        page_mid = (min(sg.x0 for r in rows for sg in r.segs) + max(sg.x1 for r in rows for sg in r.segs)) / 2
-        rep = [c for c in rep if _x0(c) < page_mid]
+        rep = [c for c in rep if _x0(c) < _page_mid(rows)]
     if rep:
         # of the first labelled row's readings the most name-like ("이수빈" over "이수반")
         first_rep = min(c.row for c in rep)
@@ -1444,8 +1441,7 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         st = [c for c in st if c.row <= first + 1]
         left = min(_x0(c) for c in st)
         st = [c for c in st if _x0(c) <= left + 80]
-        page_mid = (min(sg.x0 for r in rows for sg in r.segs) + max(sg.x1 for r in rows for sg in r.segs)) / 2
-        if left > page_mid:
+        if left > _page_mid(rows):
             # only the buyer's 상호 label was read: the supplier's name is left of it on that row
             row = rows[st[0].row]
             names = [
@@ -1482,10 +1478,11 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         _set(rf.store_name, store)
         if rf.branch.value is None:
             # the logo in Latin letters first ("Homeplus Express"), then the name with its branch
-            for r in rows[store.row + 1 : store.row + 3]:
-                mb = re.match(BRANCH_TAIL, _cut_at_fields(r.text))
+            for ri in range(store.row + 1, min(n, store.row + 3)):
+                mb = re.match(BRANCH_TAIL, _cut_at_fields(rows[ri].text))
                 if mb and compact(known_brand(mb.group(1)) or mb.group(1)) == compact(store.value):
-                    _set(rf.branch, Cand(mb.group(2), r.segs[-1].conf, r.segs[-1].box, store.row + 1, False))
+                    seg = rows[ri].segs[-1]
+                    _set(rf.branch, Cand(mb.group(2), seg.conf, seg.box, ri, False))
                     break
 
     # ---- amounts
@@ -1537,6 +1534,11 @@ BRANCH_TAIL = r"^(.*?\S)\s*[(\[]?\s*([가-힣A-Za-z0-9]{1,12}점)\s*[)\]]?$"
 
 def _x0(c: Cand) -> float:
     return min(p[0] for p in c.box) if c.box else 0.0
+
+
+def _page_mid(rows: list[Row]) -> float:
+    """The x halfway across the text (a 세금계산서's supplier half lies left of it)."""
+    return (min(sg.x0 for r in rows for sg in r.segs) + max(sg.x1 for r in rows for sg in r.segs)) / 2
 
 
 def _biz_by_vote(rows: list[Row]) -> list[Cand]:
