@@ -28,8 +28,8 @@ EVAL_SEED = 20260501  # differs from training and validation seeds
 
 def eval_images(
     n: int, seed: int = EVAL_SEED, degrade: bool = True, font_names: list[str] | None = None
-) -> list[tuple[np.ndarray, str, str, str]]:
-    """n (image, text, font file name, line kind) in the held-out fonts."""
+) -> list[tuple[np.ndarray, str, str, str, str]]:
+    """n (image, text, font file name, line kind, sub-kind) in the held-out fonts."""
     paths = resolve(font_names or EVAL_FONTS, required=2)
     fs = FontSet(paths, build_charset())
     out = []
@@ -39,7 +39,13 @@ def eval_images(
         smp = TextSampler(rng)
         text = fs.fix_text(fi, smp.line())
         out.append(
-            (make_image(text, paths[fi], rng, degrade=degrade), text, Path(paths[fi]).name, smp.last_kind)
+            (
+                make_image(text, paths[fi], rng, degrade=degrade),
+                text,
+                Path(paths[fi]).name,
+                smp.last_kind,
+                smp.last_sub,
+            )
         )
     return out
 
@@ -77,8 +83,18 @@ def main() -> None:
     per_kind = {}
     for kind in sorted({d[3] for d in data}):
         per_kind[kind] = cer_table((d[1], o[0]) for d, o in zip(data, out, strict=True) if d[3] == kind)
+    # where the errors are: receipt-like lines, words, random syllables / charset characters / ASCII
+    per_sub_kind = {}
+    for sub in sorted({d[4] for d in data}):
+        rows = [(d[1], o[0]) for d, o in zip(data, out, strict=True) if d[4] == sub]
+        per_sub_kind[sub] = cer_table(rows)
+        per_sub_kind[sub]["share_of_errors"] = (
+            per_sub_kind[sub]["cer"]
+            * per_sub_kind[sub]["n_chars"]
+            / max(1e-9, table["cer"] * table["n_chars"])
+        )
 
-    def side_table(images: list[tuple[np.ndarray, str, str, str]]) -> dict:
+    def side_table(images: list[tuple[np.ndarray, str, str, str, str]]) -> dict:
         """CER of a smaller set read beside the target set."""
         outs = rec.recognize([d[0] for d in images])
         full = cer_table((d[1], o[0]) for d, o in zip(images, outs, strict=True))
@@ -91,6 +107,7 @@ def main() -> None:
         "handwriting_heldout": side_table(eval_images(min(500, args.lines), font_names=HAND_EVAL_FONTS)),
         "per_font_cer": per_font,
         "per_kind": per_kind,
+        "per_sub_kind": per_sub_kind,
         "ms_per_line_batched": 1000 * secs / len(data),
         "cpu_ms_per_line_batched": 1000 * cpu_secs / len(data),
         "threads": args.threads,

@@ -572,6 +572,8 @@ class TextSampler:
         #: share of lines drawn from the Hangul-heavy kinds only (store names, addresses, words, syllables)
         self.hangul_focus = hangul_focus
         self.last_kind = ""
+        #: finer: "receipt", or which coverage line ("words", "syllables", "charset", "ascii")
+        self.last_sub = ""
 
     # -- small helpers ------------------------------------------------------------------------------
     def c(self, seq):  # choice
@@ -774,6 +776,7 @@ class TextSampler:
 
     def coverage_line(self) -> str:
         r = self.rng.random()
+        self.last_sub = "words" if r < 0.45 else "syllables" if r < 0.8 else "charset" if r < 0.9 else "ascii"
         if r < 0.45:  # words
             return " ".join(self.word() for _ in range(self.n(1, 4)))
         if r < 0.8:  # random syllables (all 2,350 appear)
@@ -802,7 +805,7 @@ class TextSampler:
 
     def line(self) -> str:
         if self.hangul_focus and self.rng.random() < self.hangul_focus:
-            self.last_kind = "hangul_focus"
+            self.last_kind = self.last_sub = "hangul_focus"
             return self.hangul_line()
         r = self.rng.random()
         if r < 0.12:
@@ -831,6 +834,8 @@ class TextSampler:
             s = self.coverage_line()
         #: "receipt" for the receipt-like kinds, "coverage" for words / random syllables / random characters
         self.last_kind = "receipt" if r < 0.64 else "coverage"
+        if r < 0.64:
+            self.last_sub = "receipt"
         s = " ".join(s.split())  # the reader emits single spaces
         if len(s) > MAX_LEN:
             cut = s[:MAX_LEN].rstrip()

@@ -82,3 +82,18 @@ def test_prepare_line_crop_shapes_and_polarity():
     b = pad_batch([x, x[:, :50]])
     assert b.shape[0] == 2 and b.shape[1] == 1 and b.shape[3] % STRIDE == 0
     assert np.allclose(b[1, 0, :, 60:], x[0, 0], atol=0.1)  # padded with the background
+
+
+def test_the_sampler_names_each_lines_sub_kind():
+    """evaluate.py splits the CER by these (receipt-like lines, words, random syllables …)."""
+    from training.recognizer.sampler import TextSampler
+
+    smp = TextSampler(np.random.default_rng(5))
+    seen: dict[str, list[str]] = {}
+    for _ in range(400):
+        line = smp.line()
+        seen.setdefault(smp.last_sub, []).append(line)
+        assert (smp.last_kind == "receipt") == (smp.last_sub == "receipt")
+    assert set(seen) == {"receipt", "words", "syllables", "charset", "ascii"}
+    assert all(c.isascii() for line in seen["ascii"] for c in line)
+    assert all(all("가" <= c <= "힣" or c == " " for c in line) for line in seen["syllables"])
