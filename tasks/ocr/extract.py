@@ -1136,7 +1136,15 @@ def _p_address(text: str):
     t = clean_name(text)
     if len(compact(t)) < 5 or not HANGUL.search(t):
         return None
-    return t, 0
+    return _tidy_address(t), 0
+
+
+def _tidy_address(t: str) -> str:
+    """An address as printed: a 세금계산서's vertical "공급받는자" letter read into its row ("… 89 받") is
+    dropped, and the 동 in brackets gets its brackets back ("<정자동)", "(삼성동")."""
+    t = re.sub(r"\s+[공급받는자]$", "", t)
+    t = re.sub(r"[<〈]\s*([가-힣0-9]{1,8}동)\s*[)>〉]$", r"(\1)", t)
+    return re.sub(r"\(\s*([가-힣0-9]{1,8}동)$", r"(\1)", t)
 
 
 # --------------------------------------------------------------------------- the extractor

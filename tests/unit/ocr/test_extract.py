@@ -712,3 +712,17 @@ def test_a_phone_number_whose_second_dash_was_lost():
     assert _first(parse_phone("TeL062-7180737")) == "062-718-0737"
     assert _first(parse_phone("031-25491913")) == "031-2549-1913"
     assert parse_phone("사업자 123-4567890") is None  # no area code
+
+
+def test_an_address_as_printed():
+    # 098–105: a 세금계산서's vertical "공급받는자" letter read into the address row; 064/069: brackets
+    lines = page(
+        "전자세금계산서",
+        [("사업장주소", 20), ("대구 북구 금강로 89", 160), ("받", 560)],
+        [("합계금액", 20), ("110,000", 600)],
+    )
+    assert extract_fields(lines).address.value == "대구 북구 금강로 89"
+    lines = page("영수증", "주소: 경기 용인시 수지구 관악로 302 <부전동)", [("합계", 20), ("5,000", 380)])
+    assert extract_fields(lines).address.value == "경기 용인시 수지구 관악로 302 (부전동)"
+    lines = page("영수증", "주소: 대구 북구 동성로 125 (삼성동", [("합계", 20), ("5,000", 380)])
+    assert extract_fields(lines).address.value == "대구 북구 동성로 125 (삼성동)"
