@@ -19,8 +19,8 @@ KOREAN_LM_WEIGHT = 0.6
 # The engine used when none is named, chosen by `make bench-ocr` (per-field accuracy first, then latency;
 # see tasks/ocr/README.md). `korean` now ties `ensemble` on the bench for a third less CPU, but the bench's
 # samples are printed in fonts the recogniser was trained on: Tesseract stays in as a second opinion.
-# Where an engine cannot run here (no Korean model file, no Tesseract) the first
-# available one of ENGINE_PREFERENCE is used instead.
+# Where an engine cannot run here (no Korean model file, no Tesseract) the first available one of
+# ENGINE_PREFERENCE is used instead.
 DEFAULT_ENGINE = "ensemble"
 ENGINE_PREFERENCE = ("ensemble", "combined", "korean", "rapidocr", "tesseract")
 FALLBACK_ENGINE = "combined"

@@ -1116,7 +1116,7 @@ def _p_install(text: str):
 
 
 def _p_cardco(text: str):
-    return None if ADDRESS_RE.search(text) else card_company_in(text[:20])  # "광주 광역사 북구 …"
+    return card_company_in(text[:20])
 
 
 def _p_rep(text: str):
@@ -1357,7 +1357,7 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
         span = range(max(0, near[0] - 3), min(n, near[0] + 3)) if near else range(n)
         for ri in span:
             got = card_company_in(rows[ri].text)
-            if got and not parse_biz_all(rows[ri].text) and not ADDRESS_RE.search(rows[ri].text):
+            if got and not parse_biz_all(rows[ri].text):
                 cc = Cand(got[0], rows[ri].segs[0].conf * 0.6, rows[ri].segs[0].box, ri, False)
                 break
     _set(rf.card_company, cc)

@@ -75,24 +75,21 @@ def main() -> None:
     out = rec.recognize([d[0] for d in data])
     secs, cpu_secs = time.perf_counter() - t, time.process_time() - c
     table = cer_table((d[1], o[0]) for d, o in zip(data, out, strict=True))
-    per_font = {}
-    for font in sorted({d[2] for d in data}):
-        per_font[font] = cer_table((d[1], o[0]) for d, o in zip(data, out, strict=True) if d[2] == font)[
-            "cer"
-        ]
-    per_kind = {}
-    for kind in sorted({d[3] for d in data}):
-        per_kind[kind] = cer_table((d[1], o[0]) for d, o in zip(data, out, strict=True) if d[3] == kind)
+    read = list(zip(data, out, strict=True))
+
+    def split_by(col: int) -> dict[str, dict]:
+        """CER tables of the lines grouped by one column of eval_images (font, kind, sub-kind)."""
+        return {
+            key: cer_table((d[1], o[0]) for d, o in read if d[col] == key)
+            for key in sorted({d[col] for d in data})
+        }
+
+    per_font = {font: t["cer"] for font, t in split_by(2).items()}
+    per_kind = split_by(3)
     # where the errors are: receipt-like lines, words, random syllables / charset characters / ASCII
-    per_sub_kind = {}
-    for sub in sorted({d[4] for d in data}):
-        rows = [(d[1], o[0]) for d, o in zip(data, out, strict=True) if d[4] == sub]
-        per_sub_kind[sub] = cer_table(rows)
-        per_sub_kind[sub]["share_of_errors"] = (
-            per_sub_kind[sub]["cer"]
-            * per_sub_kind[sub]["n_chars"]
-            / max(1e-9, table["cer"] * table["n_chars"])
-        )
+    per_sub_kind = split_by(4)
+    for t in per_sub_kind.values():
+        t["share_of_errors"] = t["cer"] * t["n_chars"] / max(1e-9, table["cer"] * table["n_chars"])
 
     def side_table(images: list[tuple[np.ndarray, str, str, str, str]]) -> dict:
         """CER of a smaller set read beside the target set."""
