@@ -70,6 +70,19 @@ def lineage_samples(state: dict) -> int:
     return total
 
 
+def usable_cores(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
+    """Cores this process may use: its affinity, capped by a cgroup CPU quota (a container can see 16
+    cores and be allowed 4, and 15 render workers on 4 cores starve the training loop)."""
+    cores = len(os.sched_getaffinity(0))
+    try:
+        quota, period = cpu_max.read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, type=Path)
@@ -78,7 +91,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0 = budget only)")
     ap.add_argument("--batch-size", type=int, default=0, help="0 = 256 on CUDA, 32 on CPU")
-    ap.add_argument("--workers", type=int, default=-1, help="DataLoader workers (-1 = cores - 1)")
+    ap.add_argument("--workers", type=int, default=-1, help="DataLoader workers (-1 = usable cores - 1)")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--val-lines", type=int, default=512)
@@ -108,7 +121,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.threads:
         torch.set_num_threads(args.threads)
     bs = args.batch_size or (256 if cuda else 32)
-    workers = args.workers if args.workers >= 0 else max(0, (os.cpu_count() or 1) - 1)
+    workers = args.workers if args.workers >= 0 else max(0, usable_cores() - 1)
     torch.manual_seed(args.seed)
     if cuda:
         torch.backends.cudnn.benchmark = False
@@ -201,6 +214,7 @@ def main(argv: list[str] | None = None) -> dict:
     t_start = time.time() - state["elapsed"]
     t_last_val = t_last_ck = time.time()
     losses: list[float] = []
+    pending: list[torch.Tensor] = []
     first_losses: list[float] = []
     m: dict[str, float] = {}
     wait = 0.0
@@ -238,12 +252,16 @@ def main(argv: list[str] | None = None) -> dict:
             step_timing = f" step_ms={(time.perf_counter() - t_step) * 1e3:.0f} (host {launch_ms:.0f})"
         state["step"] += 1
         state["samples"] += x.shape[0]
-        lv = float(loss.detach())
-        losses.append(lv)
-        if len(first_losses) < 5:
-            first_losses.append(lv)
+        # the loss stays on the device until a log line: reading it every step would make the host wait
+        # for the device each step instead of queueing the next one
+        pending.append(loss.detach())
         now = time.time()
         state["elapsed"] = now - t_start
+        if state["step"] % args.log_every == 0 or len(first_losses) < 5:
+            losses.extend(torch.stack(pending).float().cpu().tolist())
+            pending.clear()
+            while len(first_losses) < 5 and len(first_losses) < len(losses):
+                first_losses.append(losses[len(first_losses)])
         if state["step"] % args.log_every == 0:
             ml = float(np.mean(losses[-args.log_every :]))
             row = [state["step"], f"{state['elapsed']:.1f}", state["samples"], f"{ml:.4f}", f"{lr:.2e}"]
@@ -270,6 +288,7 @@ def main(argv: list[str] | None = None) -> dict:
             save(last)
             t_last_ck = time.time()
 
+    losses.extend(torch.stack(pending).float().cpu().tolist() if pending else [])
     m = do_val()
     log.write(
         "\t".join(

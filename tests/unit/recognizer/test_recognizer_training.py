@@ -3,6 +3,7 @@
 torch is the `train` extra; without it this module errors at import on purpose (no skip)."""
 
 import json
+import os
 
 import torch  # noqa: F401  (fail loudly when the train extra is missing)
 
@@ -75,3 +76,13 @@ def test_a_fine_tune_draws_lines_its_parent_never_saw():
     parent = first_texts(0)
     assert first_texts(0) == parent  # deterministic
     assert first_texts(2500) != parent
+
+
+def test_render_workers_follow_the_cgroup_cpu_quota(tmp_path):
+    seen = len(os.sched_getaffinity(0))
+    cpu_max = tmp_path / "cpu.max"
+    cpu_max.write_text("100000 100000\n")
+    assert train.usable_cores(cpu_max) == 1
+    cpu_max.write_text("max 100000\n")
+    assert train.usable_cores(cpu_max) == seen
+    assert train.usable_cores(tmp_path / "missing") == seen
