@@ -413,6 +413,12 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
         x for x in samples if any(w.startswith("사진이 흐리") for w in x["pred"].get("warnings") or [])
     ]
     good = [x for x in flagged if _share_right(x["correct"]) >= 0.75]
+    # the key fields on the photos the app does not send back for a retake: what a reviewer sees proposed
+    kept = [x for x in samples if x not in flagged]
+    unflagged = {}
+    for f in KEY_FIELDS:
+        seen = [x["correct"][f] for x in kept if f in x["correct"]]
+        unflagged[f] = sum(seen) / len(seen) if seen else None
     secs = [r["seconds"] for r in raw["results"] if r.get("seconds") is not None]
     return {
         "engine": raw["engine"],
@@ -423,6 +429,7 @@ def score(raw: dict, truths: dict[str, dict]) -> dict:
         "items_precision": item_found / item_pred if item_pred else None,
         "spurious": spurious,
         "poor_photo": [len(flagged), len(good)],
+        "unflagged": {"photos": len(kept), "accuracy": unflagged},
         "in_raw_text": {f: (c / n if n else None) for f, (c, n) in raw_hits.items()},
         "by_kind": {k: {f: (c / n if n else None) for f, (c, n) in v.items()} for k, v in per_kind.items()},
         "latency_p50_s": percentile(secs, 0.5),
@@ -475,6 +482,17 @@ def markdown(summaries: list[dict], by_kind: bool) -> str:
     out.append(
         "| photos flagged as poor (of them with ≥ 75% of key fields right) | "
         + " | ".join(f"{s['poor_photo'][0]} ({s['poor_photo'][1]})" for s in summaries)
+        + " |"
+    )
+    out.append(
+        "| key fields on the photos not flagged: "
+        + " / ".join(f for f in KEY_FIELDS)
+        + " | "
+        + " | ".join(
+            f"{s['unflagged']['photos']}: "
+            + " / ".join(_pct(s["unflagged"]["accuracy"][f]) for f in KEY_FIELDS)
+            for s in summaries
+        )
         + " |"
     )
     out.append("| latency p50 s (≤1.5) | " + " | ".join(_s(s["latency_p50_s"]) for s in summaries) + " |")

@@ -702,7 +702,8 @@ APPROVAL_RE = re.compile(r"(?<![\d\-*])(\d{6,12})(?![\d\-*])")
 
 
 def parse_approval(text: str) -> tuple[str, int] | None:
-    t = re.sub(r"(?<=\d) (?=\d)", "", text[:30])
+    # an approval number split by a space is joined, but not with an amount read into its row ("… 77,000 원")
+    t = re.sub(r"(?<=\d) (?=\d)(?!\d{1,3},\d{3})", "", text[:30])
     m = APPROVAL_RE.search(t)
     if m:
         return m.group(1), m.start()

@@ -726,3 +726,16 @@ def test_an_address_as_printed():
     assert extract_fields(lines).address.value == "경기 용인시 수지구 관악로 302 (부전동)"
     lines = page("영수증", "주소: 대구 북구 동성로 125 (삼성동", [("합계", 20), ("5,000", 380)])
     assert extract_fields(lines).address.value == "대구 북구 동성로 125 (삼성동)"
+
+
+def test_approval_number_does_not_absorb_the_amount_read_into_its_row():
+    # 033: the 승인금액's amount sat in the approval number's row; joining digit runs made "3652889777"
+    f = extract_fields(
+        page(
+            "2026-06-13 12:30",
+            "승인번호",
+            [("36528997", 20), ("77,000 원", 300)],
+            [("승인금액", 20), ("77,000", 300)],
+        )
+    )
+    assert f.approval_no.value == "36528997"

@@ -86,3 +86,18 @@ def test_value_in_raw_text():
         assert bench.in_raw_text(f, truth, lines), f
     assert not bench.in_raw_text("total", truth, ["125,000"])
     assert not bench.in_raw_text("store_name", truth, ["스타필드"])
+
+
+def test_key_fields_are_also_scored_on_the_photos_not_flagged_as_poor():
+    truths = {"a": dict(TRUTH, kind="mart"), "b": dict(TRUTH, kind="mart")}
+    right = {"total": 12500, "biz_no": "212-81-25544", "warnings": []}
+    blurred = {"total": 99, "biz_no": None, "warnings": ["사진이 흐리거나 기울어 읽지 못한 항목이 많습니다."]}
+    raw = {"engine": "x", "results": [{"sample": "a", "pred": right}, {"sample": "b", "pred": blurred}]}
+    raw.update(peak_rss_kib=1024, tree_peak_rss_kib=1024, children_peak_rss_kib=0)
+    s = bench.score(raw, truths)
+    assert s["accuracy"]["total"] == 0.5
+    assert s["poor_photo"] == [1, 0]
+    assert s["unflagged"]["photos"] == 1
+    assert s["unflagged"]["accuracy"]["total"] == 1.0
+    assert s["unflagged"]["accuracy"]["datetime"] == 0.0
+    assert "1: 100% / 0%" in bench.markdown([s], by_kind=False)
