@@ -20,7 +20,7 @@ mkdir -p "$OUT" "$RUN"
 LOG="$OUT/train_stdout.log"
 {
   nvidia-smi -L || true
-  nproc; cat /sys/fs/cgroup/cpu.max 2>/dev/null  # nproc said 1 on the H100 while 15 workers rendered 3.5 k lines/s
+  cat /sys/fs/cgroup/cpu.max 2>/dev/null  # (nproc would print 1: it obeys the OMP_NUM_THREADS=1 set above)
   $PY -c "import os; print('cpus: affinity', len(os.sched_getaffinity(0)), 'count', os.cpu_count())"
   $PY -c "import torch, onnx, onnxruntime, cv2, PIL, numpy; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'onnx', onnx.__version__, 'ort', onnxruntime.__version__, 'cv2', cv2.__version__, 'PIL', PIL.__version__, 'numpy', numpy.__version__)"
   ls .train_fonts | wc -l
