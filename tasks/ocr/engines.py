@@ -354,7 +354,12 @@ def respace(d: str, h: str) -> str:
 TIME_OF_DAY = re.compile(r"[0-2]\d:[0-5]\d(?::[0-5]\d)?(?!\d)")
 
 
-def merge_readings(digits_text: str, hangul_text: str, digits_conf: float = 1.0) -> str:
+BARE_NUMBER = re.compile(r"\W*\d{6,}\W*")  # a line that is one ID: "[36528997]", "36528997"
+
+
+def merge_readings(
+    digits_text: str, hangul_text: str, digits_conf: float = 1.0, hangul_conf: float = 0.0
+) -> str:
     """One line from two readings: Hangul from `hangul_text`, digit runs from `digits_text` where the
     two agree on how many digit runs there are; otherwise whichever reading suits the line."""
     d, h = digits_text.strip(), hangul_text.strip()
@@ -365,6 +370,15 @@ def merge_readings(digits_text: str, hangul_text: str, digits_conf: float = 1.0)
     if re.sub(r"\D", "", d) == re.sub(r"\D", "", h) and not HAN.search(h):
         return h  # same digits: keep the reading with Hangul and word spacing
     if not HANGUL.search(h):
+        # a bare number both read with as many digits but differently: the surer reading ("36528897" at
+        # 0.87 against our CRNN's right "36528997" at 0.90)
+        if (
+            hangul_conf > digits_conf
+            and BARE_NUMBER.fullmatch(h)
+            and BARE_NUMBER.fullmatch(d)
+            and len(re.sub(r"\D", "", d)) == len(re.sub(r"\D", "", h))
+        ):
+            return h
         # no Hangul in the line: the ONNX reader is better at digits and Latin (with h's spacing)
         return respace(d, h) if not HAN.search(d) else h
     druns, hruns = NUMRUN.findall(d), NUMRUN.findall(h)
@@ -443,7 +457,7 @@ def combine_readings(
         # the Hangul reader that is surest of this line (confidences of Tesseract and of our CRNN
         # are on comparable 0..1 scales); the others stay as alternatives
         t2, c2 = max(readings, key=lambda tc: (bool(tc[0]), tc[1]))
-        text = merge_readings(t1, t2, c1)
+        text = merge_readings(t1, t2, c1, c2)
         if not text:
             continue
         alts = tuple(dict.fromkeys(t for t in (t1, t2, *(r[0] for r in readings)) if t and t != text))

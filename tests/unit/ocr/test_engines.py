@@ -116,6 +116,12 @@ def test_merge_readings():
     assert (
         merge_readings("202610609:46P0S:05", "2026년 10월 6일 09:48 P0S:05") == "2026년 10월 6일 09:46 P0S:05"
     )
+    # a bare number read with as many digits by both: the surer reading (033's approval number)
+    assert merge_readings("36528897", "36528997", 0.87, 0.90) == "36528997"
+    assert merge_readings("36528897", "36528997", 0.93, 0.90) == "36528897"
+    # …but not a lost digit, nor an amount
+    assert merge_readings("7037138", "27037138", 0.80, 0.90) == "7037138"
+    assert merge_readings("13,546", "13,545", 0.80, 0.90) == "13,546"
 
 
 def test_tiled_detection_finds_each_line_once():
