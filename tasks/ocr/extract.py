@@ -1946,6 +1946,23 @@ def _amounts(rows: list[Row], rf: ReceiptFields) -> None:
         if 0 <= v and abs(v - round(rf.total.value / 11)) <= 2 and v in vals:
             ri, s = vals[v]
             _set(rf.vat, Cand(v, s.conf * 0.7, s.box, ri, False))
+    _supply_from_total(rf, vals)
+
+
+def _supply_from_total(rf: ReceiptFields, vals: dict[int, tuple[int, Seg]]) -> None:
+    """A 공급가액 that does not add up with 부가세 to the 합계 (a digit lost, "3,091" for 30,909, or another
+    row's amount taken) is replaced by 합계 − 부가세 where that is printed on the receipt and the 부가세
+    is a tenth of it."""
+    t, s, v = rf.total.value, rf.supply_amount.value, rf.vat.value
+    if not (t and s and v):
+        return
+    extra = (rf.service_charge.value or 0) - (rf.discount.value or 0)
+    if s + v + extra == t:
+        return
+    s2 = t - v - extra
+    if s2 > 0 and abs(v - round(s2 / 10)) <= 1 and s2 in vals:
+        ri, seg = vals[s2]
+        _set(rf.supply_amount, Cand(s2, seg.conf * 0.7, seg.box, ri, False))
 
 
 def _taxfree_splits(vals: dict[int, tuple[int, Seg]]) -> dict[int, set[int]]:

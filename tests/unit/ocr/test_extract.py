@@ -739,3 +739,38 @@ def test_approval_number_does_not_absorb_the_amount_read_into_its_row():
         )
     )
     assert f.approval_no.value == "36528997"
+
+
+def test_supply_amount_that_does_not_add_up_is_total_minus_vat():
+    # 063: the 공급가액 row took the 부가세's amount; 098: another row's amount; both print 합계 − 부가세
+    f = extract_fields(
+        page(
+            "[현금영수증]",
+            "2026-05-02 12:00",
+            [("공급가액", 20), ("3,091", 400)],
+            [("부가세", 20), ("3,091", 400)],
+            [("합계", 20), ("34,000", 400)],
+            "30,909",
+        )
+    )
+    assert (f.supply_amount.value, f.vat.value, f.total.value) == (30909, 3091, 34000)
+    g = extract_fields(
+        page(
+            "세금계산서",
+            [("공급가액", 20), ("45,000", 400)],
+            [("세액", 20), ("69,000", 400)],
+            [("합계금액", 20), ("759,000", 400)],
+            [("품목", 20), ("690,000", 300), ("69,000", 400)],
+        )
+    )
+    assert g.supply_amount.value == 690000
+    # a mart receipt with tax-free goods: 부가세 is no tenth of 합계 − 부가세, the 공급가액 stays as read
+    h = extract_fields(
+        page(
+            [("과세물품", 20), ("51,636", 400)],
+            [("부가세", 20), ("5,164", 400)],
+            [("합계", 20), ("168,700", 400)],
+            "163,536",
+        )
+    )
+    assert h.total.value == 168700 and h.supply_amount.value != 163536
