@@ -473,7 +473,13 @@ async def start_processing(receipt_id: int, attempt: int) -> dict[str, Any] | No
             }
         )
         .where((Receipt.id == receipt_id) & Receipt.status.is_in(list(PENDING)))
-        .returning(Receipt.id, Receipt.image, Receipt.event)
+        .returning(
+            Receipt.id,
+            Receipt.image,
+            Receipt.event,
+            Receipt.original,
+            Receipt.original_type,
+        )
     )
     return dict(rows[0]) if rows else None
 
