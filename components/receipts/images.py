@@ -49,17 +49,11 @@ class PreparedUpload:
     pages: list[PreparedPage]
 
 
-def fit(image: Image.Image, max_side: int) -> Image.Image:
-    """RGB, longest side at most max_side: the normalised copy's pixels before its JPEG encode."""
+def _jpeg(image: Image.Image, max_side: int, quality: int) -> tuple[bytes, int, int]:
     img = image if image.mode == "RGB" else image.convert("RGB")
     if max(img.size) > max_side:
         img = img.copy()
         img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    return img
-
-
-def _jpeg(image: Image.Image, max_side: int, quality: int) -> tuple[bytes, int, int]:
-    img = fit(image, max_side)
     out = io.BytesIO()
     # A fresh encode carries no EXIF (no location, no camera serial): privacy for the normalised copy.
     img.save(out, "JPEG", quality=quality, optimize=True)
@@ -84,4 +78,4 @@ def prepare(data: bytes, limits: Limits) -> PreparedUpload:
     )
 
 
-__all__ = ["CONTENT_TYPES", "Limits", "PreparedPage", "PreparedUpload", "UnreadableFile", "fit", "prepare"]
+__all__ = ["CONTENT_TYPES", "Limits", "PreparedPage", "PreparedUpload", "UnreadableFile", "prepare"]
