@@ -74,17 +74,20 @@ async def _fault(receipt_id: int) -> None:
         raise RuntimeError(f"injected fault for receipt {receipt_id}")
 
 
+RAW_PHOTO_KINDS = ("jpeg", "png", "webp")  # originals the worker may read instead of the normalised copy
+
+
 def page_for_ocr(image_bytes: bytes, original: bytes | None, kind: str) -> Image.Image:
     """The page the OCR reads. Where the normalised copy kept the photo's size, that copy is only a second
     JPEG encode of an already compressed photo, and reading it cost the bench's fields 1–6 points
     (approval numbers, dates, 할부): the original is decoded afresh instead. A photo the copy scaled down
     is read from the copy: the OCR scales it down further (which averages the encode away), and a full
-    12 MP decode would cost the worker ~90 MiB of peak memory and ~100 ms. PDF pages, HEIC photos and an
+    12 MP decode would cost the worker ~100 ms and peak memory. PDF pages, HEIC photos and an
     original that will not decode are read from the copy too."""
     with Image.open(io.BytesIO(image_bytes)) as img:
         img.load()
         copy = img.convert("RGB")
-    if original is None or kind not in ("jpeg", "png", "webp"):
+    if original is None or kind not in RAW_PHOTO_KINDS:
         return copy
     from tasks.ocr.pages import load_pages
 
@@ -138,7 +141,7 @@ async def ocr_receipt(ctx: dict[str, Any], *, receipt_id: int) -> dict[str, Any]
             return {"receipt_id": receipt_id, "outcome": "failed"}
         await _fault(receipt_id)
         original = None
-        if row.get("original") and row.get("original_type") in ("jpeg", "png", "webp"):
+        if row.get("original") and row.get("original_type") in RAW_PHOTO_KINDS:
             stored = await default_store().get(int(row["original"]))
             original = stored.content if stored is not None else None
         result = await asyncio.to_thread(_read, blob.content, original, str(row.get("original_type") or ""))
