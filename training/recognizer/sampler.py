@@ -677,12 +677,25 @@ class TextSampler:
         return f"{self.digits(3)}-{self.digits(2)}-{self.digits(5)}"
 
     def card_no(self) -> str:
-        parts = [self.digits(4), self.digits(2) + "**", "****", self.digits(4)]
+        """A masked card number in the styles the VAN companies print: 1234-56**-****-7890 (the usual one),
+        1234-****-****-7890, ****-****-****-7890, 123456******7890, and a masked last digit."""
+        bin4, last4 = self.digits(4), self.digits(4)
+        parts = self.c(
+            [
+                [bin4, self.digits(2) + "**", "****", last4],
+                [bin4, self.digits(2) + "**", "****", last4],
+                [bin4, "****", "****", last4],
+                ["****", "****", "****", last4],
+            ]
+        )
         mask = self.c(["*", "*", "#", "X"])
         s = "-".join(parts).replace("*", mask)
-        if self.p(0.2):
+        r = self.rng.random()
+        if r < 0.15:
             s = s.replace("-", " ")
-        if self.p(0.2):
+        elif r < 0.3:
+            s = s.replace("-", "")
+        if self.p(0.15):
             s = f"{self.digits(4)}-{self.digits(4)}-****-{self.digits(3)}*"
         return s
 

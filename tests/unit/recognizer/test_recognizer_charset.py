@@ -97,3 +97,21 @@ def test_the_sampler_names_each_lines_sub_kind():
     assert set(seen) == {"receipt", "words", "syllables", "charset", "ascii"}
     assert all(c.isascii() for line in seen["ascii"] for c in line)
     assert all(all("가" <= c <= "힣" or c == " " for c in line) for line in seen["syllables"])
+
+
+def test_the_sampler_prints_card_numbers_in_every_masking_style():
+    import re
+
+    from training.recognizer.sampler import TextSampler
+
+    smp = TextSampler(np.random.default_rng(11))
+    cards = [smp.card_no() for _ in range(300)]
+    styles = {
+        "bin and two digits": r"\d{4}-\d{2}([*#X])\1-\1{4}-\d{4}",
+        "bin only": r"\d{4}-([*#X])\1{3}-\1{4}-\d{4}",
+        "last four only": r"([*#X])\1{3}-\1{4}-\1{4}-\d{4}",
+        "no dashes": r"\d{6}([*#X])\1{5}\d{4}",
+        "last digit masked": r"\d{4}-\d{4}-\*{4}-\d{3}\*",
+    }
+    for name, pattern in styles.items():
+        assert any(re.fullmatch(pattern, c) for c in cards), name
