@@ -214,7 +214,13 @@ def main(argv: list[str] | None = None) -> dict:
     t_start = time.time() - state["elapsed"]
     t_last_val = t_last_ck = time.time()
     losses: list[float] = []
-    pending: list[torch.Tensor] = []
+    pending: list[torch.Tensor] = []  # this step's and earlier losses, still on the device
+
+    def drain() -> None:
+        if pending:
+            losses.extend(torch.stack(pending).float().cpu().tolist())
+            pending.clear()
+
     first_losses: list[float] = []
     m: dict[str, float] = {}
     wait = 0.0
@@ -258,8 +264,7 @@ def main(argv: list[str] | None = None) -> dict:
         now = time.time()
         state["elapsed"] = now - t_start
         if state["step"] % args.log_every == 0 or len(first_losses) < 5:
-            losses.extend(torch.stack(pending).float().cpu().tolist())
-            pending.clear()
+            drain()
             while len(first_losses) < 5 and len(first_losses) < len(losses):
                 first_losses.append(losses[len(first_losses)])
         if state["step"] % args.log_every == 0:
@@ -288,7 +293,7 @@ def main(argv: list[str] | None = None) -> dict:
             save(last)
             t_last_ck = time.time()
 
-    losses.extend(torch.stack(pending).float().cpu().tolist() if pending else [])
+    drain()
     m = do_val()
     log.write(
         "\t".join(
