@@ -75,6 +75,7 @@ class SyntheticLines(IterableDataset):
         bucket: int = 4,
         hangul_focus: float = 0.0,
         stream: int = 0,
+        heavy_blur: float = 0.0,
     ) -> None:
         super().__init__()
         self.stream = stream
@@ -84,6 +85,7 @@ class SyntheticLines(IterableDataset):
         self.font_names = font_names or fonts_mod.TRAIN_FONTS
         self.bucket = bucket
         self.hangul_focus = hangul_focus
+        self.heavy_blur = heavy_blur
 
     def __iter__(self):
         cv2.setNumThreads(1)
@@ -101,7 +103,7 @@ class SyntheticLines(IterableDataset):
             for _ in range(self.batch_size * self.bucket):
                 fi = int(rng.integers(len(paths)))
                 text = fs.fix_text(fi, smp.line())
-                samples.append((make_sample(text, paths[fi], rng), text))
+                samples.append((make_sample(text, paths[fi], rng, heavy_blur=self.heavy_blur), text))
             samples.sort(key=lambda s: s[0].shape[1])
             chunks = [samples[i : i + self.batch_size] for i in range(0, len(samples), self.batch_size)]
             for j in rng.permutation(len(chunks)):

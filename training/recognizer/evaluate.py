@@ -27,7 +27,11 @@ EVAL_SEED = 20260501  # differs from training and validation seeds
 
 
 def eval_images(
-    n: int, seed: int = EVAL_SEED, degrade: bool = True, font_names: list[str] | None = None
+    n: int,
+    seed: int = EVAL_SEED,
+    degrade: bool = True,
+    font_names: list[str] | None = None,
+    heavy_blur: float = 0.0,
 ) -> list[tuple[np.ndarray, str, str, str, str]]:
     """n (image, text, font file name, line kind, sub-kind) in the held-out fonts."""
     paths = resolve(font_names or EVAL_FONTS, required=2)
@@ -40,7 +44,7 @@ def eval_images(
         text = fs.fix_text(fi, smp.line())
         out.append(
             (
-                make_image(text, paths[fi], rng, degrade=degrade),
+                make_image(text, paths[fi], rng, degrade=degrade, heavy_blur=heavy_blur),
                 text,
                 Path(paths[fi]).name,
                 smp.last_kind,
@@ -102,6 +106,8 @@ def main() -> None:
         "clean": side_table(eval_images(min(500, args.lines), degrade=False)),
         # handwriting families never trained on (a hand-filled 간이영수증): beside, not in, the target set
         "handwriting_heldout": side_table(eval_images(min(500, args.lines), font_names=HAND_EVAL_FONTS)),
+        # every line blurred like the bench's poorest photos (render._heavy_blur): beside the target set
+        "heavy_blur": side_table(eval_images(min(500, args.lines), heavy_blur=1.0)),
         "per_font_cer": per_font,
         "per_kind": per_kind,
         "per_sub_kind": per_sub_kind,

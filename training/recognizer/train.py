@@ -104,6 +104,12 @@ def main(argv: list[str] | None = None) -> dict:
         "--hangul-focus", type=float, default=0.0, help="share of Hangul-heavy lines (fine-tuning for Hangul)"
     )
     ap.add_argument(
+        "--heavy-blur",
+        type=float,
+        default=0.0,
+        help="share of lines blurred like a shaky photo of small print (render._heavy_blur)",
+    )
+    ap.add_argument(
         "--init",
         type=Path,
         default=None,
@@ -170,7 +176,12 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"validation set: {len(val)} lines in held-out fonts ({time.time() - t_val0:.1f}s)", flush=True)
 
     ds = SyntheticLines(
-        bs, args.seed, state["segment"], hangul_focus=args.hangul_focus, stream=lineage_samples(state)
+        bs,
+        args.seed,
+        state["segment"],
+        hangul_focus=args.hangul_focus,
+        stream=lineage_samples(state),
+        heavy_blur=args.heavy_blur,
     )
     dl = DataLoader(
         ds,
@@ -325,6 +336,8 @@ def main(argv: list[str] | None = None) -> dict:
         "batch_size": bs,
         "workers": workers,
         "seed": args.seed,
+        "hangul_focus": args.hangul_focus,
+        "heavy_blur": args.heavy_blur,
         "budget_min": args.budget_min,
         "data_wait_s_this_segment": round(wait, 1),
         "first_losses": first_losses,

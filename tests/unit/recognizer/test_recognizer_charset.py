@@ -115,3 +115,25 @@ def test_the_sampler_prints_card_numbers_in_every_masking_style():
     }
     for name, pattern in styles.items():
         assert any(re.fullmatch(pattern, c) for c in cards), name
+
+
+def test_heavy_blur_blurs_lines_and_leaves_the_fixed_eval_lines_alone():
+    import cv2
+
+    from training.recognizer.fonts import EVAL_FONTS, resolve
+    from training.recognizer.render import augment, render_text
+
+    (path,) = resolve([EVAL_FONTS[0]])
+    clean = render_text("합계 43,500원", path, np.random.default_rng(5))
+
+    def sharpness(img: np.ndarray) -> float:
+        return float(cv2.Laplacian(img.astype(np.float32), cv2.CV_32F).var())
+
+    # at 0 no random number is drawn for it: the evaluation's lines stay what they were
+    a, b = np.random.default_rng(9), np.random.default_rng(9)
+    assert np.array_equal(augment(clean, a), augment(clean, b, heavy_blur=0.0))
+    assert a.random() == b.random()
+    # at 1 every line is blurred, much more than the usual light blur (noise comes after either)
+    usual = [sharpness(augment(clean, np.random.default_rng(s))) for s in range(40)]
+    heavy = [sharpness(augment(clean, np.random.default_rng(s), heavy_blur=1.0)) for s in range(40)]
+    assert np.median(heavy) < 0.5 * np.median(usual)
