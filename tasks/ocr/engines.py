@@ -144,7 +144,7 @@ def _detect_and_crop(
 ) -> tuple[list[np.ndarray], list[np.ndarray], float]:
     bgr = pp.to_bgr(image)
     small, back = pp.fit_side(bgr, backend.max_side)
-    boxes = backend.detect(small)
+    boxes = pp.extend_over_marks(small, backend.detect(small))
     crops = [pp.crop_line(small, b) for b in boxes]
     # no 180° line classifier: on receipts it turned upright Hangul lines upside down (the page itself
     # is made upright from EXIF before we get here)

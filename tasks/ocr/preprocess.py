@@ -148,3 +148,173 @@ def stack_crops(
         spans.append((y, y + g.shape[0]))
         y += g.shape[0] + gap
     return page, spans
+
+
+# --------------------------------------------------------------------------- marks the detector misses
+
+
+def _frame(box: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """A box's reading direction u, its downward normal n, width and height."""
+    u = box[1] - box[0]
+    w = float(np.linalg.norm(u)) or 1.0
+    u = u / w
+    n = np.array([-u[1], u[0]], dtype=np.float32)
+    h = float(np.linalg.norm(box[3] - box[0]) + np.linalg.norm(box[2] - box[1])) / 2
+    return u, n, w, h
+
+
+def _strip(g: np.ndarray, origin: np.ndarray, along: np.ndarray, n: np.ndarray, length: int, h: int):
+    """The pixels of the band that starts at `origin` and runs `length` px along `along` (h px high),
+    as an upright (h, length) array; outside the image is white (no ink)."""
+    m = np.array([[along[0], n[0], origin[0]], [along[1], n[1], origin[1]]], dtype=np.float32)
+    return cv2.warpAffine(
+        g,
+        m,
+        (length, h),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=255,
+    )
+
+
+def _ink_reach(
+    g: np.ndarray,
+    box: np.ndarray,
+    along: np.ndarray,
+    others: list[np.ndarray],
+    contrast: float,
+    reach: float,
+    span: float,
+) -> list[np.ndarray]:
+    """The run of '*' (with dashes and dots, then whatever follows it on the line) that the detector
+    left out beyond the end of `box` that `along` points to, with gaps shorter than `reach` x the
+    line height: the corners of each mark; none unless at least two stars were missed. Ink inside
+    another box counts only after them (then the two are one line); a rule (too wide) or a table
+    border (top to bottom) ends the line. The band is a little higher than the box: a short box's
+    angle is rough."""
+    _, n, _, hf = _frame(box)
+    pad = 0.25 * hf
+    height = max(2, round(hf + 2 * pad))
+    length = max(2, round(span * hf))
+    origin = (box[1] if along @ (box[1] - box[0]) > 0 else box[0]) - n * pad
+    band = _strip(g, origin, along, n, length, height).astype(np.float32)
+    # the paper's brightness column by column (the light is uneven along a line): ink is darker than
+    # it by a share of the box's own contrast
+    paper = np.percentile(band, 90, axis=0).astype(np.float32)[None, :]
+    paper = cv2.dilate(paper, np.ones((1, max(3, round(hf))), np.uint8))
+    ink = (band < paper - contrast).astype(np.uint8)
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    pos, stars, marks = 0.0, 0, []
+    for k in sorted(range(1, count), key=lambda k: stats[k, cv2.CC_STAT_LEFT]):
+        x, y, cw, ch, area = (int(v) for v in stats[k, :5])
+        if x - pos > reach * hf:
+            break
+        if (cw > 1.5 * hf and ch < 0.35 * hf) or cw > 4 * hf or (y == 0 and y + ch >= height):
+            break  # a rule, a border, the paper's edge
+        if area < max(3.0, 0.01 * hf * hf) or (ch < 0.15 * hf and cw < 0.25 * hf):
+            continue  # a speck (a dash is flat but wide)
+        cy = float(centroids[k][1])
+        if not pad <= cy <= height - pad:
+            continue  # the next line's ascenders or the last one's descenders
+        centre = origin + along * float(centroids[k][0]) + n * cy
+        pt = (float(centre[0]), float(centre[1]))
+        detected = any(cv2.pointPolygonTest(o.reshape(-1, 1, 2), pt, False) >= 0 for o in others)
+        star = 0.15 * hf <= ch <= 0.6 * hf and 0.5 * ch <= cw <= 2 * ch and cy - pad <= 0.7 * hf
+        dash = ch <= 0.25 * hf and cw >= 1.5 * ch
+        if (detected or not (star or dash)) and stars < 2:
+            break  # a word or a letter that is no mask: only what follows a run of stars is joined
+        stars += star and not detected
+        pos = max(pos, float(x + cw))
+        marks.append(
+            np.array(
+                [origin + along * px + n * py for px in (x, x + cw) for py in (y, y + ch)],
+                dtype=np.float32,
+            )
+        )
+    return marks if stars >= 2 else []
+
+
+def _union_in_frame(base: np.ndarray, boxes: list[np.ndarray]) -> np.ndarray:
+    """The rectangle, aligned with `base`, that holds all `boxes`."""
+    u, n, _, _ = _frame(base)
+    pts = np.concatenate(boxes).astype(np.float32) - base[0]
+    a, b = pts @ u, pts @ n
+    o = base[0]
+    return np.array(
+        [
+            o + u * a.min() + n * b.min(),
+            o + u * a.max() + n * b.min(),
+            o + u * a.max() + n * b.max(),
+            o + u * a.min() + n * b.max(),
+        ],
+        dtype=np.float32,
+    )
+
+
+def extend_over_marks(
+    img: np.ndarray, boxes: list[np.ndarray], reach: float = 0.7, span: float = 12.0
+) -> list[np.ndarray]:
+    """Line boxes stretched over the marks PP-OCR's detector leaves out.
+
+    The detector does not see runs of '*' as text: a masked card number "9435-77**-****-6256" comes
+    back as "9435-77**", or as "9441-90**" and "840*" with the stars between them lost. A box is
+    extended, left or right, over a run of at least two star-sized marks no box covers (and what
+    follows them on the line, gaps under `reach` x its height); where that carries it into the next
+    box on the row, the two become one line. Letters and words beside a box are left alone."""
+    if not boxes:
+        return boxes
+    g = grey(img)
+    out = [np.asarray(b, dtype=np.float32) for b in boxes]
+    grown: list[int] = []
+    for i in range(len(out)):
+        box = out[i]
+        u, n, w, hf = _frame(box)
+        if hf < 6 or w < hf:
+            continue
+        inner = _strip(g, box[0], u, n, max(2, round(w)), max(2, round(hf)))
+        bg, ink = np.percentile(inner, 90), np.percentile(inner, 5)
+        if bg - ink < 40:
+            continue  # too little contrast to tell ink from paper
+        # nearer the paper than the ink: the stars print fainter and thinner than the digits
+        contrast = 0.4 * float(bg - ink)
+        others = [o for j, o in enumerate(out) if j != i]
+        marks = [m for side in (u, -u) for m in _ink_reach(g, box, side, others, contrast, reach, span)]
+        if marks:
+            out[i] = _union_in_frame(box, [box, *marks])
+            grown.append(i)
+    return _join_row_overlaps(out, grown)
+
+
+def _join_row_overlaps(boxes: list[np.ndarray], grown: list[int]) -> list[np.ndarray]:
+    """Boxes that a grown box now overlaps on its row, joined into one."""
+    parent = list(range(len(boxes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in grown:
+        u, n, w, h = _frame(boxes[i])
+        for j in range(len(boxes)):
+            if j == i:
+                continue
+            pts = boxes[j] - boxes[i][0]
+            a, b = pts @ u, pts @ n
+            _, _, _, hj = _frame(boxes[j])
+            v_overlap = min(h, b.max()) - max(0.0, b.min())
+            if v_overlap >= 0.6 * min(h, hj) and a.min() < w and a.max() > 0:
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(boxes)):
+        groups.setdefault(find(i), []).append(i)
+    out = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append(boxes[members[0]])
+            continue
+        base = max(members, key=lambda k: _frame(boxes[k])[2])  # the longest sets the angle
+        out.append(_union_in_frame(boxes[base], [boxes[k] for k in members]))
+    out.sort(key=lambda b: (float(b[:, 1].min()), float(b[:, 0].min())))
+    return out
