@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from tasks.ocr.preprocess import extend_over_marks
@@ -64,26 +65,21 @@ def test_words_the_detector_found_apart_stay_apart():
     assert _span(out[1])[1] >= _span(_box(draw, text, text))[1] - 8  # which go to that word
 
 
-def test_a_table_border_ends_the_line():
-    text = "1,000 ****"
-    page, draw = _page(text, border_after="1,000")
-    box = _box(draw, text, "1,000")
-    (out,) = extend_over_marks(page, [box])
-    assert _span(out) == _span(box)
-
-
-def test_letters_the_detector_left_out_are_not_taken():
-    text = "TOTAL 43,500"
-    page, draw = _page(text)
-    box = _box(draw, text, "43,500")
-    (out,) = extend_over_marks(page, [box])
-    assert _span(out) == _span(box)
-
-
-def test_nothing_beside_the_box_leaves_it_alone():
-    text = "43,500"
-    page, draw = _page(text)
-    box = _box(draw, text, text)
+@pytest.mark.parametrize(
+    ("text", "found", "border_after"),
+    [
+        ("1,000 ****", "1,000", "1,000"),  # a table's cell border ends the line
+        ("TOTAL 43,500", "43,500", None),  # letters the detector left out are no mask
+        ("43,500", "43,500", None),  # nothing beside the box
+    ],
+)
+def test_box_left_alone(text: str, found: str, border_after: str | None):
+    page, draw = _page(text, border_after=border_after)
+    box = _box(draw, text, found)
     (out,) = extend_over_marks(page, [box])
     assert np.allclose(out, box)
+
+
+def test_no_boxes():
+    page, _ = _page("43,500")
     assert extend_over_marks(page, []) == []
