@@ -188,7 +188,8 @@ def _ink_reach(
 ) -> list[np.ndarray]:
     """The run of '*' (with dashes and dots, then whatever follows it on the line) that the detector
     left out beyond the end of `box` that `along` points to, with gaps shorter than `reach` x the
-    line height: the corners of each mark; none unless at least two stars were missed. Ink inside
+    line height: the corners of each mark; none unless at least two stars were missed, or, then, only
+    the rest of a glyph the box cut through (ink that starts right at its end). Ink inside
     another box counts only after them (then the two are one line); a rule (too wide) or a table
     border (top to bottom) ends the line. The band is a little higher than the box: a short box's
     angle is rough."""
@@ -204,7 +205,7 @@ def _ink_reach(
     paper = cv2.dilate(paper, np.ones((1, max(3, round(hf))), np.uint8))
     ink = (band < paper - contrast).astype(np.uint8)
     count, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    pos, stars, marks = 0.0, 0, []
+    pos, stars, cut, marks = 0.0, 0, 0, []
     for k in sorted(range(1, count), key=lambda k: stats[k, cv2.CC_STAT_LEFT]):
         x, y, cw, ch, area = (int(v) for v in stats[k, :5])
         if x - pos > reach * hf:
@@ -221,7 +222,9 @@ def _ink_reach(
         detected = any(cv2.pointPolygonTest(o.reshape(-1, 1, 2), pt, False) >= 0 for o in others)
         star = 0.15 * hf <= ch <= 0.6 * hf and 0.5 * ch <= cw <= 2 * ch and cy - pad <= 0.7 * hf
         dash = ch <= 0.25 * hf and cw >= 1.5 * ch
-        if (detected or not (star or dash)) and stars < 2:
+        if x == 0 and not detected and cw <= 1.2 * hf:
+            cut += 1  # the rest of a glyph the box cut through
+        elif (detected or not (star or dash)) and stars < 2:
             break  # a word or a letter that is no mask: only what follows a run of stars is joined
         stars += star and not detected
         pos = max(pos, float(x + cw))
@@ -231,7 +234,7 @@ def _ink_reach(
                 dtype=np.float32,
             )
         )
-    return marks if stars >= 2 else []
+    return marks if stars >= 2 else marks[:cut]
 
 
 def _union_in_frame(base: np.ndarray, boxes: list[np.ndarray]) -> np.ndarray:
@@ -260,7 +263,8 @@ def extend_over_marks(
     back as "9435-77**", or as "9441-90**" and "840*" with the stars between them lost. A box is
     extended, left or right, over a run of at least two star-sized marks no box covers (and what
     follows them on the line, gaps under `reach` x its height); where that carries it into the next
-    box on the row, the two become one line. Letters and words beside a box are left alone."""
+    box on the row, the two become one line. A glyph the box cuts through at either end is taken whole
+    (066's "407-28-9057|5" lost its last digit). Other letters and words beside a box are left alone."""
     if not boxes:
         return boxes
     g = grey(img)

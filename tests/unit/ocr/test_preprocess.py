@@ -65,6 +65,17 @@ def test_words_the_detector_found_apart_stay_apart():
     assert _span(out[1])[1] >= _span(_box(draw, text, text))[1] - 8  # which go to that word
 
 
+def test_box_that_cuts_through_its_last_and_first_glyph_takes_them_whole():
+    text = "407-28-90575"
+    page, draw = _page(text)
+    full = _box(draw, text, text)
+    half = draw.textlength("5", font=FONT) / 2 + 3  # the box ends (and starts) mid-glyph
+    box = full + np.array([[half, 0], [-half, 0], [-half, 0], [half, 0]], np.float32)
+    (out,) = extend_over_marks(page, [box])
+    assert _span(out)[1] >= _span(full)[1] - 5
+    assert _span(out)[0] <= _span(full)[0] + 5
+
+
 @pytest.mark.parametrize(
     ("text", "found", "border_after"),
     [
