@@ -550,6 +550,11 @@ def test_poor_photo_is_flagged_for_the_reviewer():
     assert extract_fields(unsure).warnings[0] == POOR_PHOTO_WARNING
     sure = [line(t, 20, 20 + 34 * i, conf=0.9) for i, t in enumerate(["영수증", "합계 46,000", "2026-06-19"])]
     assert POOR_PHOTO_WARNING not in extract_fields(sure).warnings
+    # the border: the bench's best-read flagged photo (0.651, ensemble), a well-read one at 0.678 (korean)
+    at = [line(t, 20, 20 + 34 * i, conf=0.655) for i, t in enumerate(texts)]
+    assert extract_fields(at).warnings[0] == POOR_PHOTO_WARNING
+    above = [line(t, 20, 20 + 34 * i, conf=0.675) for i, t in enumerate(texts)]
+    assert POOR_PHOTO_WARNING not in extract_fields(above).warnings
 
 
 def test_tax_invoice_item_amount_is_the_supply_value_not_the_tax():
