@@ -1461,6 +1461,8 @@ def extract_fields(lines: list[OcrLine]) -> ReceiptFields:
             best_score, sg = max(names, key=lambda x: x[0]) if names else (0.0, None)
             if sg is not None and best_score >= 4:
                 st = [Cand(sg.text, sg.conf * 0.6, sg.box, st[0].row, False)]
+    if not st:
+        st = _half_label_store(rows)
     store = min(st, key=lambda c: (c.row, -name_score(c.value))) if st else None
     if store is None and re.search(r"세금계산서|거래명세서", all_compact):
         store = _form_supplier_name(rows, rf)
@@ -1655,6 +1657,22 @@ def _form_supplier_name(rows: list[Row], rf: ReceiptFields) -> Cand | None:
                 return Cand(max(names, key=name_score), sg.conf * 0.7, sg.box, rj, False)
         return None
     return None
+
+
+def _half_label_store(rows: list[Row]) -> list[Cand]:
+    """A form prints its 상호 label letter-spaced ("상　　호"): the detector may keep one half of it ("호")
+    and lose the other. In the supplier's block (a 사업자등록번호 label just above), a row that starts with
+    that half alone has the name after it (a 간이영수증: "호 ‖ 한손수산 ‖ 성명 ‖ 배계")."""
+    out = []
+    for ri, row in enumerate(rows):
+        if len(row.segs) < 2 or compact(row.segs[0].text) not in ("상", "호"):
+            continue
+        if not any("등록번호" in compact(rows[r].text) for r in range(max(0, ri - 2), ri)):
+            continue
+        value = _cut_at_fields(row.segs[1].text)
+        if not ANY_LABEL.match(value) and name_score(value) >= 1.5 and not parse_biz_all(value):
+            out.append(Cand(value, row.segs[1].conf * 0.8, row.segs[1].box, ri, True))
+    return out
 
 
 def _guess_store(rows: list[Row], rf: ReceiptFields) -> Cand | None:

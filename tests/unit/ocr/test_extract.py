@@ -779,3 +779,16 @@ def test_supply_amount_that_does_not_add_up_is_total_minus_vat():
         )
     )
     assert h.total.value == 168700 and h.supply_amount.value != 163536
+
+
+def test_store_name_after_the_half_of_a_letter_spaced_label_the_detector_kept():
+    # a 간이영수증 prints "상　　호"; the detector kept only "호" (014)
+    rows = [
+        "영 수 증",
+        [("공", 20), ("사업자등록번호", 60), ("551-49-88726", 300)],
+        [("호", 120), ("한솔수산", 300), ("성명", 560), ("배경자", 640)],
+        [("사업장소재지", 60), ("부산 동래구 역삼로 351, 4층", 300)],
+        [("작성년월일", 60), ("공급대가총액", 400)],
+        [("2026.1.30", 60), ("₩30,000", 400)],
+    ]
+    assert extract_fields(page(*rows)).store_name.value == "한솔수산"
